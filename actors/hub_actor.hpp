@@ -1,0 +1,14 @@
+#pragma once
+
+#include "protocol/actor_interfaces.hpp"
+
+#include <caf/actor_system.hpp>
+
+namespace socialcrm {
+
+/// Spawns a hub: the one receiver of events on a gateway node, which hands
+/// each event to every session that joined (sessions filter what their user
+/// may see). Sessions that die are dropped.
+hub_actor spawn_hub(caf::actor_system& sys, registry_actor registry = {});
+
+} // namespace socialcrm

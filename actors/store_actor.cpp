@@ -1,0 +1,72 @@
+#include "actors/store_actor.hpp"
+
+#include "protocol/actor_error.hpp"
+#include "storage/writer.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include <memory>
+
+namespace socialcrm {
+
+namespace {
+
+struct store_state {
+  // User-declared so the state is no aggregate: CAF checks whether a state
+  // is constructible from `self`, and C++20 aggregates would say yes.
+  store_state() = default;
+
+  std::shared_ptr<storage::database> db;
+  std::unique_ptr<storage::writer> w;
+  static inline const char* name = "store";
+};
+
+using store_pointer = store_actor::stateful_pointer<store_state>;
+
+// SQLite failures stop at this boundary and travel as error values.
+template <class F>
+auto guarded(F&& f) -> caf::result<decltype(f())> {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return to_caf_error({"storage_failure", e.what()});
+  }
+}
+
+store_actor::behavior_type
+store_behavior(store_pointer self, std::shared_ptr<storage::database> db) {
+  // spawn_store opened the database so that opening errors reach the
+  // caller; the actor takes it over.
+  self->state.db = std::move(db);
+  self->state.w = std::make_unique<storage::writer>(*self->state.db);
+  return {
+    [self](ingest_atom, const ingest_batch& batch) -> caf::result<ingest_result> {
+      return guarded([&] { return self->state.w->ingest(batch, now_ms()); });
+    },
+    [self](refresh_atom, person_ref who) -> caf::result<standing_event> {
+      return guarded([&] { return self->state.w->refresh(who, now_ms()); });
+    },
+    [self](link_atom, const profile_link& link) -> caf::result<standing_event> {
+      try {
+        auto ev = self->state.w->link(link, now_ms());
+        if (!ev)
+          return to_caf_error(ev.error());
+        return *ev;
+      } catch (const std::exception& e) {
+        return to_caf_error({"storage_failure", e.what()});
+      }
+    },
+    [self](people_atom) -> caf::result<std::vector<profile_entry>> {
+      return guarded([&] { return self->state.w->people(); });
+    },
+  };
+}
+
+} // namespace
+
+store_actor spawn_store(caf::actor_system& sys, const std::string& path) {
+  auto db = std::make_shared<storage::database>(path);
+  return sys.spawn<caf::detached>(store_behavior, std::move(db));
+}
+
+} // namespace socialcrm

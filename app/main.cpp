@@ -1,0 +1,90 @@
+// socialcrm: one binary, subcommands as API.md fixes them.
+
+#include "app/commands.hpp"
+#include "app/options.hpp"
+#include "app/signals.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+namespace {
+
+using namespace socialcrm::app;
+
+// Exit codes of API.md.
+constexpr int exit_bad_arguments = 2;
+
+void setup_logging() {
+  // Logs go to stderr: stdout carries the few lines scripts read.
+  auto logger = spdlog::stderr_color_mt("socialcrm");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  if (const char* level = std::getenv("SOCIALCRM_LOG"))
+    spdlog::set_level(spdlog::level::from_str(level));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  block_stop_signals();
+  setup_logging();
+
+  CLI::App app{"socialcrm: a self-hosted social CRM server"};
+  app.require_subcommand(1);
+
+  serve_flags serve;
+  auto* serve_cmd = app.add_subcommand("serve", "run the CRM server");
+  serve_cmd->add_option("--data", serve.data_dir, "data directory (database, keys)");
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to serve HTTP on");
+  serve_cmd->add_option("--config", serve.config_file, "TOML config file")
+    ->check(CLI::ExistingFile);
+  serve_cmd->add_flag("--demo", serve.demo,
+                      "embedded emulator, demo accounts, CRM data and traffic");
+  serve_cmd->add_option("--role", serve.role, "cluster role: all, core, poller, gateway");
+  serve_cmd->add_option("--join", serve.join, "HOST:PORT of the core node");
+  serve_cmd->add_option("--network", serve.networks, "NAME=URL base URL of a network");
+  serve_cmd->add_option("--sim-url", serve.sim_url, "point every network at one emulator");
+  serve_cmd->add_option("--poll-interval", serve.poll_interval,
+                        "seconds between polls when rate limits allow");
+
+  std::string sim_listen = "127.0.0.1:8090";
+  sim_cli_options sim;
+  auto* sim_cmd = app.add_subcommand("sim", "run the network emulator");
+  sim_cmd->add_option("--listen", sim_listen, "HOST:PORT to serve on");
+  sim_cmd->add_option("--seed", sim.seed, "seed of the synthetic population");
+  sim_cmd->add_option("--rate", sim.rate, "generated posts per second")
+    ->check(CLI::Range(0.0, 10000.0));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "socialcrm: %s\nRun 'socialcrm --help' for usage.\n",
+                 e.what());
+    return exit_bad_arguments;
+  }
+
+  if (serve_cmd->parsed()) {
+    auto opts = resolve(serve);
+    if (!opts) {
+      std::fprintf(stderr, "socialcrm serve: %s [%s]\n",
+                   opts.error().message.c_str(), opts.error().code.c_str());
+      return exit_bad_arguments;
+    }
+    return run_serve(*opts);
+  }
+  auto ep = parse_endpoint(sim_listen);
+  if (!ep) {
+    std::fprintf(stderr, "socialcrm sim: --listen: %s [%s]\n",
+                 ep.error().message.c_str(), ep.error().code.c_str());
+    return exit_bad_arguments;
+  }
+  sim.listen = *ep;
+  return run_sim(sim);
+}

@@ -1,0 +1,166 @@
+#include "app/options.hpp"
+
+#include <charconv>
+#include <toml++/toml.h>
+
+namespace socialcrm::app {
+
+std::string endpoint::to_string() const {
+  if (host.find(':') != std::string::npos)
+    return "[" + host + "]:" + std::to_string(port);
+  return host + ":" + std::to_string(port);
+}
+
+expected<endpoint> parse_endpoint(const std::string& text) {
+  auto bad = [&](const std::string& why) {
+    return make_error("bad_endpoint",
+                      "'" + text + "' is not HOST:PORT (" + why + ")");
+  };
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return bad("missing host or port");
+  auto host = text.substr(0, colon);
+  if (host.front() == '[') {
+    if (host.back() != ']')
+      return bad("unclosed '['");
+    host = host.substr(1, host.size() - 2);
+  }
+  auto port_text = text.substr(colon + 1);
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(),
+                                   port_text.data() + port_text.size(), port);
+  if (ec != std::errc{} || end != port_text.data() + port_text.size()
+      || port > 65535 || port_text.empty())
+    return bad("port must be a number from 0 to 65535");
+  if (host.empty())
+    return bad("empty host");
+  return endpoint{host, static_cast<std::uint16_t>(port)};
+}
+
+bool valid_base_url(const std::string& url) {
+  for (std::string scheme : {"http://", "https://"})
+    if (url.rfind(scheme, 0) == 0 && url.size() > scheme.size()
+        && url[scheme.size()] != '/')
+      return true;
+  return false;
+}
+
+namespace {
+
+// Reads [networks.NAME] base_url = "..." and [server]/[polling] keys.
+std::optional<error_info> read_config(const std::string& path,
+                                      serve_options& out) {
+  toml::table cfg;
+  try {
+    cfg = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return make_error("bad_config",
+                      "config file " + path + ": " + std::string(e.description())
+                        + " (line "
+                        + std::to_string(e.source().begin.line) + ")");
+  }
+  if (auto nets = cfg["networks"].as_table()) {
+    for (auto& [name, value] : *nets) {
+      auto net = parse_network(name.str());
+      if (!net)
+        return make_error("bad_config", "config file " + path
+                                          + ": unknown network [networks."
+                                          + std::string(name.str()) + "]");
+      auto url = value.as_table() ? (*value.as_table())["base_url"].value<std::string>()
+                                  : std::nullopt;
+      if (!url || !valid_base_url(*url))
+        return make_error("bad_config",
+                          "config file " + path + ": [networks."
+                            + std::string(name.str())
+                            + "] base_url must be an http:// or https:// URL");
+      out.network_urls[*net] = *url;
+    }
+  }
+  if (auto listen = cfg["server"]["listen"].value<std::string>()) {
+    auto ep = parse_endpoint(*listen);
+    if (!ep)
+      return make_error("bad_config", "config file " + path
+                                        + ": [server] listen: "
+                                        + ep.error().message);
+    out.listen = *ep;
+  }
+  if (auto data = cfg["server"]["data"].value<std::string>())
+    out.data_dir = *data;
+  if (auto interval = cfg["polling"]["interval_s"].value<double>())
+    out.poll_interval_s = *interval;
+  return std::nullopt;
+}
+
+} // namespace
+
+expected<serve_options> resolve(const serve_flags& flags) {
+  serve_options out;
+  if (!flags.config_file.empty())
+    if (auto err = read_config(flags.config_file, out))
+      return *err;
+  out.demo = flags.demo;
+  if (!flags.data_dir.empty())
+    out.data_dir = flags.data_dir;
+  if (out.data_dir.empty()) {
+    if (!out.demo)
+      return make_error("missing_data_dir",
+                        "--data DIR is required (where the database lives)");
+    out.data_dir = "./demo-data";
+  }
+  if (!flags.listen.empty()) {
+    auto ep = parse_endpoint(flags.listen);
+    if (!ep)
+      return make_error("bad_listen", "--listen: " + ep.error().message);
+    out.listen = *ep;
+  }
+  if (!flags.role.empty()) {
+    if (flags.role != "all" && flags.role != "core" && flags.role != "poller"
+        && flags.role != "gateway")
+      return make_error("bad_role", "--role must be all, core, poller or "
+                                    "gateway, not '" + flags.role + "'");
+    out.role = flags.role;
+  }
+  if (!flags.join.empty()) {
+    auto ep = parse_endpoint(flags.join);
+    if (!ep)
+      return make_error("bad_join", "--join: " + ep.error().message);
+    out.join = *ep;
+  }
+  if (out.role != "all" && out.role != "core" && !out.join)
+    return make_error("missing_join", "--role " + out.role
+                                        + " needs --join HOST:PORT of the core");
+  if (!flags.sim_url.empty()) {
+    if (!valid_base_url(flags.sim_url))
+      return make_error("bad_sim_url",
+                        "--sim-url must be an http:// or https:// URL");
+    auto base = flags.sim_url;
+    while (!base.empty() && base.back() == '/')
+      base.pop_back();
+    for (auto net : all_networks)
+      out.network_urls[net] = base + "/" + std::string(to_string(net));
+  }
+  for (auto& n : flags.networks) {
+    auto eq = n.find('=');
+    auto net = parse_network(eq == std::string::npos ? n : n.substr(0, eq));
+    if (eq == std::string::npos || !net)
+      return make_error("bad_network",
+                        "--network takes NAME=URL with NAME one of x, "
+                        "facebook, googleplus, mastodon, bluesky; got '"
+                          + n + "'");
+    auto url = n.substr(eq + 1);
+    if (!valid_base_url(url))
+      return make_error("bad_network", "--network " + n
+                                         + ": URL must start with http:// or "
+                                           "https://");
+    out.network_urls[*net] = url;
+  }
+  if (flags.poll_interval)
+    out.poll_interval_s = *flags.poll_interval;
+  if (!(out.poll_interval_s >= min_poll_interval_s
+        && out.poll_interval_s <= max_poll_interval_s))
+    return make_error("bad_poll_interval",
+                      "--poll-interval must be between 0.1 and 3600 seconds");
+  return out;
+}
+
+} // namespace socialcrm::app

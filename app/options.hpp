@@ -1,0 +1,69 @@
+#pragma once
+
+#include "protocol/error.hpp"
+#include "protocol/types.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace socialcrm::app {
+
+/// HOST:PORT as given on the command line or in the config file.
+struct endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string to_string() const;
+};
+
+/// Parses "HOST:PORT" ("[::1]:80" for IPv6); port 0 is allowed (any free).
+expected<endpoint> parse_endpoint(const std::string& text);
+
+/// The validated settings of `socialcrm serve`, from flags and the config
+/// file (flags win).
+struct serve_options {
+  std::string data_dir;
+  endpoint listen{"127.0.0.1", 8080};
+  bool demo = false;
+  std::string role = "all"; // all, core, poller, gateway
+  std::optional<endpoint> join;
+  std::map<network, std::string> network_urls; // base URL per network
+  double poll_interval_s = 15;
+};
+
+/// The validated settings of `socialcrm sim`.
+struct sim_cli_options {
+  endpoint listen{"127.0.0.1", 8090};
+  std::uint64_t seed = 1;
+  double rate = 0;
+};
+
+/// Raw values of the serve flags before validation (what CLI11 fills).
+struct serve_flags {
+  std::string data_dir;
+  std::string listen;
+  std::string config_file;
+  bool demo = false;
+  std::string role;
+  std::string join;
+  std::vector<std::string> networks; // NAME=URL
+  std::string sim_url;
+  std::optional<double> poll_interval;
+};
+
+/// Reads the config file (if any), applies the flags over it and checks
+/// everything; the error names the flag or config key at fault.
+expected<serve_options> resolve(const serve_flags& flags);
+
+/// Checks a network base URL: http:// or https:// with a host.
+bool valid_base_url(const std::string& url);
+
+/// Limits on what the operator may ask for, and why.
+/// Polling faster than 10 times a second only burns the rate limits.
+inline constexpr double min_poll_interval_s = 0.1;
+/// An hour between polls makes columns look dead; nobody wants that.
+inline constexpr double max_poll_interval_s = 3600;
+
+} // namespace socialcrm::app

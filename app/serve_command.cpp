@@ -1,0 +1,127 @@
+#include "actors/classifier_actor.hpp"
+#include "actors/hub_actor.hpp"
+#include "actors/registry_actor.hpp"
+#include "actors/store_actor.hpp"
+#include "actors/system_config.hpp"
+#include "app/commands.hpp"
+#include "app/signals.hpp"
+#include "sim/emulator.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <filesystem>
+#include <memory>
+
+namespace socialcrm::app {
+
+namespace {
+
+// How long a stop waits for the actors to drain their mailboxes.
+constexpr auto drain_timeout = std::chrono::seconds(10);
+
+std::string database_path(const serve_options& opts) {
+  return (std::filesystem::path(opts.data_dir) / "socialcrm.db").string();
+}
+
+} // namespace
+
+int run_serve(const serve_options& opts) {
+  std::error_code ec;
+  std::filesystem::create_directories(opts.data_dir, ec);
+  if (ec) {
+    spdlog::error("cannot create data directory {}: {}", opts.data_dir,
+                  ec.message());
+    return 2;
+  }
+  std::unique_ptr<sim::emulator> emulator;
+  if (opts.demo) {
+    sim::options sim_opts;
+    sim_opts.rate = 5; // enough traffic for every column to fill in seconds
+    emulator = std::make_unique<sim::emulator>(sim_opts);
+    try {
+      emulator->start();
+    } catch (const std::exception& e) {
+      spdlog::error("cannot start the embedded emulator: {}", e.what());
+      return 1;
+    }
+    spdlog::info("emulator (X, Facebook, Google+, Mastodon, Bluesky) at {}",
+                 emulator->base_url());
+  }
+
+  system_config cfg;
+  caf::actor_system sys{cfg};
+  auto path = database_path(opts);
+  store_actor store;
+  try {
+    store = spawn_store(sys, path);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot open database {}: {}", path, e.what());
+    return 1;
+  }
+  spdlog::info("database {} open (WAL, schema migrated)", path);
+  auto registry = spawn_registry(sys);
+  auto hub = spawn_hub(sys, registry);
+  auto classifier = spawn_classifier(sys, store, registry);
+  caf::anon_send(classifier, add_hub_atom::value, hub);
+  spdlog::info("actors running: registry, store, classifier, hub "
+               "(role {}, poll interval {}s)",
+               opts.role, opts.poll_interval_s);
+  for (auto& [net, url] : opts.network_urls)
+    spdlog::info("network {} at {}", to_string(net), url);
+  spdlog::info("the HTTP API on {} arrives with the HTTP server; press "
+               "Ctrl-C to stop",
+               opts.listen.to_string());
+  // Scripts wait for this line.
+  std::printf("socialcrm ready: data %s\n", opts.data_dir.c_str());
+  std::fflush(stdout);
+
+  auto sig = wait_for_stop_signal();
+  spdlog::info("{} received: draining actors and closing the database",
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
+  {
+    // Ask the classifier something: its answer means every batch queued
+    // before the signal went through the store.
+    caf::scoped_actor self{sys};
+    self->request(classifier, drain_timeout, info_atom::value)
+      .receive([](const actor_info&) {},
+               [](caf::error& err) {
+                 spdlog::warn("classifier did not drain: {}",
+                              caf::to_string(err));
+               });
+    for (auto a : {caf::actor_cast<caf::actor>(classifier),
+                   caf::actor_cast<caf::actor>(hub),
+                   caf::actor_cast<caf::actor>(store),
+                   caf::actor_cast<caf::actor>(registry)})
+      self->send_exit(a, caf::exit_reason::user_shutdown);
+  }
+  sys.await_all_actors_done();
+  if (emulator)
+    emulator->stop();
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+int run_sim(const sim_cli_options& opts) {
+  sim::options sim_opts;
+  sim_opts.host = opts.listen.host;
+  sim_opts.port = opts.listen.port;
+  sim_opts.seed = opts.seed;
+  sim_opts.rate = opts.rate;
+  sim::emulator emulator(sim_opts);
+  try {
+    emulator.start();
+  } catch (const std::exception& e) {
+    spdlog::error("cannot listen on {}: {}", opts.listen.to_string(), e.what());
+    return 1;
+  }
+  std::printf("socialcrm sim listening on %s\n", emulator.base_url().c_str());
+  std::fflush(stdout);
+  wait_for_stop_signal();
+  emulator.stop();
+  return 0;
+}
+
+} // namespace socialcrm::app

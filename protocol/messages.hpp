@@ -1,0 +1,160 @@
+#pragma once
+
+#include "protocol/post.hpp"
+
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace socialcrm {
+
+/// Where a batch of posts was polled from: a linked account or a user column
+/// (keyword or custom). Exactly one of the two ids is set.
+struct source_ref {
+  std::int64_t account_id = 0;
+  std::int64_t column_id = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, source_ref& x) {
+  return f(caf::meta::type_name("source_ref"), x.account_id, x.column_id);
+}
+
+/// A poll cursor (since_id, pagination token, ...) of one source. It is
+/// stored in the same transaction as the posts it covers, so a crash re-polls
+/// and never skips.
+struct cursor_update {
+  std::string source_key; // e.g. "account:3:mentions"
+  std::string value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cursor_update& x) {
+  return f(caf::meta::type_name("cursor_update"), x.source_key, x.value);
+}
+
+/// What a source actor hands the classifier after one poll.
+struct ingest_batch {
+  source_ref source;
+  std::vector<post> posts;
+  std::vector<cursor_update> cursors;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ingest_batch& x) {
+  return f(caf::meta::type_name("ingest_batch"), x.source, x.posts, x.cursors);
+}
+
+/// The store's answer to a batch: what was new (with sequence numbers, in
+/// order) and how many were already there.
+struct ingest_result {
+  std::vector<stored_post> stored;
+  std::int64_t duplicates = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ingest_result& x) {
+  return f(caf::meta::type_name("ingest_result"), x.stored, x.duplicates);
+}
+
+/// The classifier's acknowledgement to a source: the batch is durable.
+struct ingest_ack {
+  std::int64_t stored = 0;
+  std::int64_t duplicates = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ingest_ack& x) {
+  return f(caf::meta::type_name("ingest_ack"), x.stored, x.duplicates);
+}
+
+/// Live event: a post was stored. `column_ids` are the user columns that
+/// polled it (keyword/custom), empty for the CRM view only.
+struct post_event {
+  std::int64_t seq = 0;
+  stored_post item;
+  std::vector<std::int64_t> column_ids;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, post_event& x) {
+  return f(caf::meta::type_name("post_event"), x.seq, x.item, x.column_ids);
+}
+
+/// Live event: a person's standing changed (a deal moved, or a social
+/// profile was associated), so the posts of `authors` move from `from` to
+/// `to` in every open view.
+struct standing_event {
+  std::int64_t seq = 0;
+  person_ref person;
+  standing from = standing::unknown;
+  standing to = standing::unknown;
+  std::vector<author_key> authors;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, standing_event& x) {
+  return f(caf::meta::type_name("standing_event"), x.seq, x.person, x.from,
+           x.to, x.authors);
+}
+
+/// A social profile to associate with a lead or contact (SPEC S-2.2). A
+/// profile belongs to one person at a time; `move` must be set to take it
+/// from another person.
+struct profile_link {
+  person_ref person;
+  author_key key;
+  std::string handle;
+  bool move = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, profile_link& x) {
+  return f(caf::meta::type_name("profile_link"), x.person, x.key, x.handle,
+           x.move);
+}
+
+/// Lifecycle state of a polling actor, as the admin console shows it.
+enum class actor_state : std::uint8_t {
+  starting,
+  running,
+  polling,
+  paused,
+  backing_off,
+  reauth_required,
+  stopped,
+  failed,
+};
+
+std::string_view to_string(actor_state x);
+
+/// What the registry knows of one actor (admin console, S-9.2).
+struct actor_info {
+  std::string id;   // stable name, e.g. "classifier", "source:account:3"
+  std::string kind; // classifier, store, hub, registry, source
+  actor_state state = actor_state::starting;
+  std::int64_t polls = 0;
+  std::int64_t posts = 0;
+  std::int64_t errors = 0;
+  std::string last_error;
+  unix_ms next_poll = 0;
+  std::int64_t restarts = 0;
+};
+
+/// An actor_info whose id and kind are both `name`, starting.
+inline actor_info make_info(const std::string& name) {
+  actor_info info;
+  info.id = name;
+  info.kind = name;
+  return info;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, actor_info& x) {
+  return f(caf::meta::type_name("actor_info"), x.id, x.kind, x.state, x.polls,
+           x.posts, x.errors, x.last_error, x.next_poll, x.restarts);
+}
+
+} // namespace socialcrm

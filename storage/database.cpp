@@ -1,0 +1,39 @@
+#include "storage/database.hpp"
+
+#include "storage/migrations.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace socialcrm::storage {
+
+namespace {
+
+int open_flags(access mode) {
+  return mode == access::write ? SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE
+                               : SQLite::OPEN_READONLY;
+}
+
+} // namespace
+
+database::database(const std::string& path, access mode)
+  : path_(path), db_(path, open_flags(mode), busy_timeout_ms) {
+  db_.exec("PRAGMA foreign_keys = ON");
+  if (mode == access::write) {
+    // WAL: readers never block the writer. synchronous=NORMAL keeps every
+    // committed transaction across a process crash (SIGKILL); only a power
+    // loss can drop the last commits, which a CRM of this size accepts.
+    db_.exec("PRAGMA journal_mode = WAL");
+    db_.exec("PRAGMA synchronous = NORMAL");
+    migrate(db_);
+  }
+}
+
+int database::schema_version() {
+  return db_.execAndGet("PRAGMA user_version").getInt();
+}
+
+std::string database::integrity_check() {
+  return db_.execAndGet("PRAGMA integrity_check").getString();
+}
+
+} // namespace socialcrm::storage

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <memory>
+#include <string>
+
+namespace socialcrm::storage {
+
+/// How a connection is opened: the one writer (which also migrates the
+/// schema) or a reader beside it (WAL lets readers run while it writes).
+enum class access { write, read_only };
+
+/// One SQLite connection with socialcrm's settings: WAL, foreign keys on,
+/// a busy timeout, and (for the writer) the schema migrated to the newest
+/// version. ":memory:" works for tests.
+class database {
+public:
+  /// Opens (creating if needed) the database at `path`. Throws
+  /// SQLite::Exception when the file cannot be opened or migrated, and
+  /// std::runtime_error when the file's schema is newer than this binary.
+  explicit database(const std::string& path, access mode = access::write);
+
+  SQLite::Database& handle() { return db_; }
+  const std::string& path() const { return path_; }
+
+  /// The schema version stored in `PRAGMA user_version`.
+  int schema_version();
+
+  /// Runs `PRAGMA integrity_check` and returns its first line ("ok").
+  std::string integrity_check();
+
+private:
+  std::string path_;
+  SQLite::Database db_;
+};
+
+/// Why the writer waits for a lock instead of failing at once: readers hold
+/// WAL snapshots briefly; a few seconds covers a checkpoint under load.
+inline constexpr int busy_timeout_ms = 5000;
+
+} // namespace socialcrm::storage

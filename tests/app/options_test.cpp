@@ -1,0 +1,107 @@
+#include "app/options.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace socialcrm;
+using namespace socialcrm::app;
+
+TEST_CASE("HOST:PORT is parsed and nonsense is refused", "[options]") {
+  CHECK(parse_endpoint("127.0.0.1:8080")->port == 8080);
+  CHECK(parse_endpoint("[::1]:0")->host == "::1");
+  CHECK_FALSE(parse_endpoint("localhost"));
+  CHECK_FALSE(parse_endpoint(":80"));
+  CHECK_FALSE(parse_endpoint("host:70000"));
+  CHECK_FALSE(parse_endpoint("host:80x"));
+  CHECK(parse_endpoint("host:").error().code == "bad_endpoint");
+}
+
+TEST_CASE("the sim URL flag points every network at one emulator", "[options]") {
+  serve_flags f;
+  f.data_dir = "d";
+  f.sim_url = "http://127.0.0.1:9000/";
+  auto opts = resolve(f);
+  REQUIRE(opts);
+  CHECK(opts->network_urls.at(network::x) == "http://127.0.0.1:9000/x");
+  CHECK(opts->network_urls.at(network::bluesky)
+        == "http://127.0.0.1:9000/bluesky");
+  SECTION("--network overrides one of them") {
+    f.networks = {"mastodon=https://mastodon.example"};
+    auto o = resolve(f);
+    REQUIRE(o);
+    CHECK(o->network_urls.at(network::mastodon) == "https://mastodon.example");
+    CHECK(o->network_urls.at(network::x) == "http://127.0.0.1:9000/x");
+  }
+}
+
+TEST_CASE("serve options are validated with a code naming the problem",
+          "[options]") {
+  serve_flags f;
+  f.data_dir = "d";
+  auto code_of = [&](serve_flags flags) { return resolve(flags).error().code; };
+  SECTION("no data directory outside the demo") {
+    f.data_dir.clear();
+    CHECK(code_of(f) == "missing_data_dir");
+    f.demo = true;
+    CHECK(resolve(f)->data_dir == "./demo-data");
+  }
+  SECTION("a network that does not exist") {
+    f.networks = {"myspace=http://x"};
+    CHECK(code_of(f) == "bad_network");
+  }
+  SECTION("a network URL without scheme") {
+    f.networks = {"x=api.x.com"};
+    CHECK(code_of(f) == "bad_network");
+  }
+  SECTION("a poll interval out of range") {
+    f.poll_interval = 0.01;
+    CHECK(code_of(f) == "bad_poll_interval");
+  }
+  SECTION("a cluster role without a core to join") {
+    f.role = "poller";
+    CHECK(code_of(f) == "missing_join");
+    f.role = "leader";
+    CHECK(code_of(f) == "bad_role");
+  }
+}
+
+TEST_CASE("the config file sets networks and is checked", "[options]") {
+  test::temp_dir dir;
+  auto write = [&](const std::string& text) {
+    auto path = dir.file("socialcrm.toml");
+    std::ofstream(path) << text;
+    return path;
+  };
+  serve_flags f;
+  SECTION("a valid file") {
+    f.config_file = write("[server]\ndata = \"/var/lib/socialcrm\"\n"
+                          "listen = \"0.0.0.0:8443\"\n"
+                          "[networks.x]\nbase_url = \"https://api.x.com\"\n");
+    auto o = resolve(f);
+    REQUIRE(o);
+    CHECK(o->data_dir == "/var/lib/socialcrm");
+    CHECK(o->listen.port == 8443);
+    CHECK(o->network_urls.at(network::x) == "https://api.x.com");
+    SECTION("flags win over the file") {
+      f.listen = "127.0.0.1:1";
+      CHECK(resolve(f)->listen.port == 1);
+    }
+  }
+  SECTION("a syntax error names the line") {
+    f.config_file = write("[server\n");
+    auto o = resolve(f);
+    REQUIRE_FALSE(o);
+    CHECK(o.error().code == "bad_config");
+    CHECK_THAT(o.error().message, Catch::Contains("line 1"));
+  }
+  SECTION("an unknown network is refused") {
+    f.config_file = write("[networks.friendster]\nbase_url = \"http://x\"\n");
+    CHECK(resolve(f).error().code == "bad_config");
+  }
+  SECTION("a base URL that is not http(s) is refused") {
+    f.config_file = write("[networks.x]\nbase_url = \"ftp://x\"\n");
+    CHECK_THAT(resolve(f).error().message, Catch::Contains("base_url"));
+  }
+}

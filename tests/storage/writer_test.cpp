@@ -1,0 +1,197 @@
+#include "storage/writer.hpp"
+#include "tests/storage/fixtures.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace socialcrm;
+using namespace socialcrm::storage;
+using socialcrm::test::make_post;
+
+namespace {
+
+constexpr unix_ms now = 1772323200000;
+
+ingest_batch batch_of(std::vector<post> posts, source_ref src = {1, 0}) {
+  ingest_batch b;
+  b.source = src;
+  b.posts = std::move(posts);
+  return b;
+}
+
+void add_linked_account(database& db) {
+  db.handle().exec("INSERT INTO linked_accounts (id, network, network_user_id, "
+                   "status, created_at) VALUES (1, 'x', 'org', 'active', 0)");
+}
+
+} // namespace
+
+TEST_CASE("a post delivered twice is stored once", "[storage][writer]") {
+  database db(":memory:");
+  add_linked_account(db);
+  writer w(db);
+  SECTION("within one batch") {
+    auto r = w.ingest(batch_of({make_post(network::x, "1", "u1"),
+                                make_post(network::x, "1", "u1")}),
+                      now);
+    CHECK(r.stored.size() == 1);
+    CHECK(r.duplicates == 1);
+    CHECK(w.posts().count() == 1);
+  }
+  SECTION("across batches, and the same id on another network is distinct") {
+    w.ingest(batch_of({make_post(network::x, "1", "u1")}), now);
+    auto r = w.ingest(batch_of({make_post(network::x, "1", "u1"),
+                                make_post(network::mastodon, "1", "u1")}),
+                      now);
+    REQUIRE(r.stored.size() == 1);
+    CHECK(r.stored[0].body.net == network::mastodon);
+    CHECK(r.duplicates == 1);
+    CHECK(w.posts().count() == 2);
+  }
+}
+
+TEST_CASE("stored posts get consecutive sequence numbers that survive a "
+          "reopen",
+          "[storage][writer]") {
+  database db(":memory:");
+  add_linked_account(db);
+  std::int64_t last = 0;
+  {
+    writer w(db);
+    auto r = w.ingest(batch_of({make_post(network::x, "1", "a"),
+                                make_post(network::x, "2", "b"),
+                                make_post(network::x, "3", "c")}),
+                      now);
+    REQUIRE(r.stored.size() == 3);
+    CHECK(r.stored[0].seq == 1);
+    CHECK(r.stored[1].seq == 2);
+    CHECK(r.stored[2].seq == 3);
+    last = w.last_seq();
+  }
+  writer again(db);
+  CHECK(again.last_seq() == last);
+  auto r = again.ingest(batch_of({make_post(network::x, "4", "d")}), now);
+  CHECK(r.stored.at(0).seq == last + 1);
+}
+
+TEST_CASE("a batch's cursor is saved with its posts, or neither is",
+          "[storage][writer]") {
+  database db(":memory:");
+  add_linked_account(db);
+  writer w(db);
+  auto b = batch_of({make_post(network::x, "10", "a")});
+  b.cursors.push_back({"account:1:mentions", "10"});
+  w.ingest(b, now);
+  CHECK(w.cursors().get("account:1:mentions") == "10");
+
+  SECTION("a failing batch rolls back posts and cursor and uses no seq") {
+    auto before = w.last_seq();
+    // Column 99 does not exist: filing the post under it violates a foreign
+    // key after the post row was written.
+    auto bad = batch_of({make_post(network::x, "11", "a")}, {0, 99});
+    bad.cursors.push_back({"account:1:mentions", "11"});
+    CHECK_THROWS(w.ingest(bad, now));
+    CHECK(w.cursors().get("account:1:mentions") == "10");
+    CHECK_FALSE(w.posts().find_id(network::x, "11"));
+    CHECK(w.last_seq() == before);
+  }
+}
+
+TEST_CASE("linking a social profile moves that author's posts",
+          "[storage][writer]") {
+  database db(":memory:");
+  writer w(db);
+  auto lead = w.people_repo().create(record_type::lead, {.last_name = "Kato"},
+                                     now);
+  auto contact = w.people_repo().create(record_type::contact,
+                                        {.last_name = "Mori"}, now);
+  author_key key{network::x, "42"};
+
+  auto ev = w.link({{record_type::lead, lead}, key, "@kato"}, now);
+  REQUIRE(ev);
+  CHECK(ev->seq > 0);
+  CHECK(ev->from == standing::unknown);
+  CHECK(ev->to == standing::leads);
+  CHECK(ev->authors == std::vector<author_key>{key});
+
+  SECTION("linking it again to the same person changes nothing") {
+    auto again = w.link({{record_type::lead, lead}, key, "@kato"}, now);
+    REQUIRE(again);
+    CHECK(again->seq == 0);
+  }
+  SECTION("another person may only take it explicitly") {
+    auto refused = w.link({{record_type::contact, contact}, key, "@kato"},
+                          now);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == "profile_owned_by_other");
+    CHECK(w.people_repo().owner_of(key)->id == lead);
+
+    auto moved = w.link({{record_type::contact, contact}, key, "@kato", true},
+                        now);
+    REQUIRE(moved);
+    CHECK(moved->from == standing::leads);
+    CHECK(moved->to == standing::leads); // a contact without deals
+    CHECK(w.people_repo().owner_of(key)->type == record_type::contact);
+  }
+  SECTION("a person that does not exist is refused") {
+    auto refused = w.link({{record_type::contact, 999}, {network::x, "7"}, ""},
+                          now);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == "person_not_found");
+  }
+}
+
+TEST_CASE("a deal changing stage changes the contact's standing once",
+          "[storage][writer]") {
+  database db(":memory:");
+  writer w(db);
+  auto contact = w.people_repo().create(record_type::contact,
+                                        {.last_name = "Abe"}, now);
+  person_ref who{record_type::contact, contact};
+  w.link({who, {network::x, "5"}, "@abe"}, now);
+  w.link({who, {network::facebook, "fb5"}, "abe"}, now);
+
+  auto deal = w.deals().create(contact, "Licence", 100000, deal_stage::open,
+                               now);
+  auto ev = w.refresh(who, now);
+  CHECK(ev.seq > 0);
+  CHECK(ev.from == standing::leads);
+  CHECK(ev.to == standing::negotiation);
+  CHECK(ev.authors.size() == 2); // both networks move
+
+  CHECK(w.refresh(who, now).seq == 0); // nothing changed since
+
+  w.deals().set_stage(deal, deal_stage::won, now + 1);
+  auto won = w.refresh(who, now + 1);
+  CHECK(won.from == standing::negotiation);
+  CHECK(won.to == standing::customers);
+  CHECK(w.deals().find(deal)->closed_at == now + 1);
+
+  SECTION("reopening a won deal puts the contact back in negotiation") {
+    w.deals().set_stage(deal, deal_stage::open, now + 2);
+    CHECK(w.refresh(who, now + 2).to == standing::negotiation);
+    CHECK(w.deals().find(deal)->closed_at == 0);
+  }
+  SECTION("standing events are kept in sequence for resuming clients") {
+    auto events = w.standings().events_after(0, 100);
+    REQUIRE(events.size() == 4);
+    CHECK(events.back().to == standing::customers);
+    CHECK(events.back().authors.size() == 2);
+    CHECK(events[0].seq < events[1].seq);
+  }
+}
+
+TEST_CASE("the people index lists every profile with its standing",
+          "[storage][writer]") {
+  database db(":memory:");
+  writer w(db);
+  auto c = w.people_repo().create(record_type::contact, {.last_name = "Ono"},
+                                  now);
+  w.link({{record_type::contact, c}, {network::bluesky, "did:plc:ono"}, ""},
+         now);
+  w.deals().create(c, "Renewal", 5, deal_stage::won, now);
+  w.refresh({record_type::contact, c}, now);
+  auto index = w.people();
+  REQUIRE(index.size() == 1);
+  CHECK(index[0].key.user_id == "did:plc:ono");
+  CHECK(index[0].where == standing::customers);
+}
