@@ -1,0 +1,77 @@
+#pragma once
+
+// A small asynchronous HTTP/1.1 server on Boost.Beast: a listener and one
+// session per connection (keep-alive, at most one response in flight),
+// limits in one struct, graceful stop. This header is Beast-free; only
+// server.cpp and session.cpp include Beast.
+
+#include "http/message.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace socialcrm::http {
+
+/// Every limit of the server in one place.
+struct server_limits {
+  /// Largest request body: media uploads of the networks the emulator
+  /// speaks go up to 36 MB (Google+), plus multipart framing.
+  std::uint64_t body_limit = 40 * 1024 * 1024;
+  /// Largest request line + headers; 16 KiB fits long OAuth query strings
+  /// and cookies, and stops header floods early.
+  std::uint32_t header_limit = 16 * 1024;
+  /// A connection with no request in progress for this long is closed
+  /// (also bounds how long a slow client can hold a read).
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
+  /// Connections beyond this are closed right after accept, so a flood of
+  /// sockets cannot exhaust file descriptors.
+  std::size_t max_connections = 1024;
+  /// How long stop() lets in-flight responses finish before closing.
+  std::chrono::milliseconds stop_grace{std::chrono::seconds(2)};
+  /// I/O threads; handlers of one connection never run concurrently.
+  unsigned threads = 1;
+};
+
+/// Answers one request. May be called from any thread, at most once; a
+/// responder dropped without being called closes the connection.
+using responder = std::function<void(response)>;
+
+/// Handles one request; answers now or later through `respond` (for
+/// example when an actor replies).
+using handler = std::function<void(request, responder)>;
+
+struct upgrade; // http/upgrade.hpp: the socket and the Beast request
+
+/// Takes over a connection that asked for a WebSocket upgrade: the handler
+/// moves `upgrade::socket` and `upgrade::request` into its own session. When
+/// no upgrade handler is set, such requests reach the normal handler.
+using upgrade_handler = std::function<void(upgrade&)>;
+
+class server {
+public:
+  server(server_limits limits, handler h, upgrade_handler u = {});
+  ~server(); // stop()s
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Binds host:port (port 0 picks a free one), starts the I/O threads and
+  /// returns the bound port. Throws std::system_error when binding fails.
+  std::uint16_t start(const std::string& host, std::uint16_t port);
+
+  /// Stops accepting, lets responses in flight finish within
+  /// `limits.stop_grace`, closes every connection and joins the threads.
+  /// Safe to call twice; must not be called from a handler thread.
+  void stop();
+
+  /// Connections open right now.
+  std::size_t connections() const;
+
+private:
+  struct impl;
+  std::shared_ptr<impl> impl_;
+};
+
+} // namespace socialcrm::http
