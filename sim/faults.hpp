@@ -1,0 +1,50 @@
+#pragma once
+
+// Faults queued by POST /_sim/faults, consumed by the requests they hit.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace socialcrm::sim {
+
+enum class fault_kind {
+  rate_limit,   // 429 in the network's shape, whatever the budget (a storm)
+  error_5xx,    // the network's 5xx answer
+  slow,         // the answer is delayed by `delay_ms`
+  revoke_token, // applied at once: tokens are revoked (never queued)
+  duplicate,    // list pages repeat the previous page's last item
+  out_of_order, // list pages come in reverse order
+};
+
+const char* to_string(fault_kind k);
+bool parse_fault_kind(std::string_view s, fault_kind& out);
+
+/// One queued fault: hits the next `count` requests (count > 0), or every
+/// request until `until_ms` on the simulated clock (count == 0).
+struct fault {
+  fault_kind kind = fault_kind::error_5xx;
+  std::int64_t count = 0;
+  std::int64_t until_ms = 0;
+  std::int64_t delay_ms = 0; // slow answers only
+};
+
+class fault_queue {
+public:
+  void add(std::string network_id, fault f);
+  /// Consumes one use of the first active fault of `kind` on the network;
+  /// nullopt when none is active at `now_ms`.
+  std::optional<fault> take(std::string_view network_id, fault_kind kind,
+                            std::int64_t now_ms);
+  /// Faults still queued on a network (for GET /_sim/stats).
+  std::size_t pending(std::string_view network_id, std::int64_t now_ms);
+  void clear() { queues_.clear(); }
+
+private:
+  std::map<std::string, std::deque<fault>, std::less<>> queues_;
+};
+
+} // namespace socialcrm::sim

@@ -1,0 +1,447 @@
+#include "sim/mastodon_network.hpp"
+
+#include "http/url.hpp"
+#include "sim/mastodon.hpp"
+#include "sim/multipart.hpp"
+#include "sim/oauth.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+
+namespace socialcrm::sim {
+
+std::unique_ptr<network> make_mastodon_network() {
+  return std::make_unique<mastodon::mastodon_network>();
+}
+
+namespace mastodon {
+
+using nlohmann::json;
+
+namespace {
+
+/// Mastodon ids are 64-bit snowflakes (milliseconds << 16 | sequence);
+/// offsets make emulated ids look like real ones while staying monotonic,
+/// which max_id / since_id / min_id rely on.
+constexpr std::uint64_t status_id_base = 110000000000000000ULL;
+constexpr std::uint64_t account_id_base = 109000000000000000ULL;
+
+/// Answer of an injected 5xx: what Mastodon's API sends when a backend
+/// is unavailable (errors.503 of its locale files).
+constexpr const char* unavailable_message =
+  "The page could not be served due to a temporary server failure.";
+
+std::string media_extension(const std::string& content_type) {
+  auto slash = content_type.find('/');
+  return slash == std::string::npos ? "bin" : content_type.substr(slash + 1);
+}
+
+/// ISO 8601 with microseconds, as Mastodon writes X-RateLimit-Reset
+/// (Time#iso8601(6)).
+std::string iso_time_us(std::int64_t unix_ms) {
+  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[64];
+  std::snprintf(out, sizeof out, "%s.%06lldZ", buf,
+                static_cast<long long>(unix_ms % 1000) * 1000);
+  return out;
+}
+
+void add_rate_headers(http::response& r, const rate_window& win) {
+  r.headers.set("X-RateLimit-Limit", std::to_string(win.limit));
+  r.headers.set("X-RateLimit-Remaining", std::to_string(win.remaining));
+  r.headers.set("X-RateLimit-Reset", iso_time_us(win.reset_ms));
+}
+
+} // namespace
+
+// --- wire shapes -------------------------------------------------------------
+
+http::response error(unsigned status, const std::string& message) {
+  return json_response(status, {{"error", message}});
+}
+
+http::response not_found() {
+  return error(404, "Record not found");
+}
+
+std::string iso_time(std::int64_t unix_s) {
+  std::time_t t = static_cast<std::time_t>(unix_s);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+  return buf;
+}
+
+std::optional<std::uint64_t> parse_id(std::string_view s) {
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || end != s.data() + s.size() || s.empty())
+    return std::nullopt;
+  return v;
+}
+
+page_params page_params_of(const call& c, std::size_t def, std::size_t max) {
+  page_params p;
+  p.limit = def;
+  // Mastodon ignores cursors that are not ids rather than failing.
+  if (auto v = c.param("max_id"))
+    p.max_id = parse_id(*v);
+  if (auto v = c.param("since_id"))
+    p.since_id = parse_id(*v);
+  if (auto v = c.param("min_id"))
+    p.min_id = parse_id(*v);
+  if (auto v = c.param("limit"))
+    if (auto n = parse_id(*v))
+      p.limit = static_cast<std::size_t>(std::clamp<std::uint64_t>(*n, 1, max));
+  return p;
+}
+
+page_range select_page(const std::vector<std::uint64_t>& keys,
+                       const page_params& p) {
+  // keys are newest first: ids decrease along the list.
+  std::size_t lo = 0, hi = keys.size();
+  if (p.max_id)
+    while (lo < hi && keys[lo] >= *p.max_id)
+      ++lo;
+  auto floor_id = std::max(p.since_id.value_or(0), p.min_id.value_or(0));
+  if (p.since_id || p.min_id) {
+    std::size_t cut = lo;
+    while (cut < hi && keys[cut] > floor_id)
+      ++cut;
+    hi = cut;
+  }
+  if (p.min_id) // the entries just above min_id, still newest first
+    return {hi - std::min(p.limit, hi - lo), hi};
+  return {lo, std::min(hi, lo + p.limit)};
+}
+
+void add_link_header(http::response& r, const call& c, std::size_t count,
+                     std::size_t limit, std::uint64_t newest,
+                     std::uint64_t oldest) {
+  if (count == 0)
+    return;
+  std::vector<std::pair<std::string, std::string>> kept;
+  for (const auto& [k, v] : c.query)
+    if (k != "max_id" && k != "min_id" && k != "since_id")
+      kept.emplace_back(k, v);
+  auto link = [&](const char* cursor, std::uint64_t id, const char* rel) {
+    auto params = kept;
+    params.emplace_back(cursor, std::to_string(id));
+    return "<" + c.base_url + c.path + "?" + http::build_query(params)
+           + ">; rel=\"" + rel + "\"";
+  };
+  std::string value;
+  if (count >= limit)
+    value = link("max_id", oldest, "next") + ", ";
+  value += link("min_id", newest, "prev");
+  r.headers.set("Link", value);
+}
+
+std::size_t status_length(std::string_view text) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    auto rest = text.substr(i);
+    if (rest.rfind("http://", 0) == 0 || rest.rfind("https://", 0) == 0) {
+      auto end = rest.find_first_of(" \t\r\n");
+      i += end == std::string_view::npos ? rest.size() : end;
+      n += url_chars;
+      continue;
+    }
+    // Count code points: skip UTF-8 continuation bytes.
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
+      ++n;
+    ++i;
+  }
+  return n;
+}
+
+bool has_scope(const token& t, std::string_view scope) {
+  if (t.scopes.empty())
+    return true;
+  auto top = scope.substr(0, scope.find(':'));
+  std::string_view list = t.scopes;
+  while (!list.empty()) {
+    auto end = list.find_first_of(" +");
+    auto s = list.substr(0, end);
+    if (s == scope || s == top)
+      return true;
+    if (end == std::string_view::npos)
+      break;
+    list = list.substr(end + 1);
+  }
+  return false;
+}
+
+namespace {
+
+std::optional<std::vector<form_part>> multipart_of(const call& c) {
+  auto type = c.http.headers.value("Content-Type");
+  if (type.find("multipart/form-data") == std::string::npos)
+    return std::nullopt;
+  return parse_multipart(type, c.http.body);
+}
+
+} // namespace
+
+std::optional<std::string> param_of(const call& c, const std::string& name) {
+  if (auto parts = multipart_of(c)) {
+    if (auto v = c.param(name))
+      return v;
+    for (const auto& p : *parts)
+      if (p.name == name && p.filename.empty())
+        return std::string(p.body);
+    return std::nullopt;
+  }
+  return c.any_param(name);
+}
+
+std::vector<std::string> array_param(const call& c, const std::string& name) {
+  std::vector<std::string> out;
+  for (const auto& key : {name + "[]", name})
+    for (auto& v : c.params(key))
+      out.push_back(v);
+  if (!out.empty())
+    return out;
+  if (c.http.headers.value("Content-Type").find("application/json")
+      != std::string::npos) {
+    auto body = c.json_body();
+    if (body && body->is_object() && body->contains(name)) {
+      const auto& v = (*body)[name];
+      if (v.is_array()) {
+        for (const auto& e : v)
+          out.push_back(e.is_string() ? e.get<std::string>() : e.dump());
+      } else if (!v.is_null()) {
+        out.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+      }
+    }
+    return out;
+  }
+  if (auto parts = multipart_of(c)) {
+    for (const auto& p : *parts)
+      if (p.name == name + "[]" || p.name == name)
+        out.emplace_back(p.body);
+    return out;
+  }
+  auto form = c.form();
+  for (const auto& key : {name + "[]", name}) {
+    auto [b, e] = form.equal_range(key);
+    for (auto it = b; it != e; ++it)
+      out.push_back(it->second);
+  }
+  return out;
+}
+
+// --- the module ----------------------------------------------------------------
+
+std::string mastodon_network::make_id(id_kind kind, std::uint64_t n,
+                                      const item*) const {
+  switch (kind) {
+    case id_kind::user: return std::to_string(account_id_base + n);
+    case id_kind::item:
+    case id_kind::media: return std::to_string(status_id_base + n);
+    default: return std::to_string(n);
+  }
+}
+
+void mastodon_network::on_item_added(world& w, const item& it) {
+  // Mentions, replies and direct messages notify the account they address,
+  // as a "mention" notification (Mastodon has no separate reply or DM
+  // notification types).
+  bool addressed = it.kind == item_kind::mention || it.kind == item_kind::dm
+                   || it.kind == item_kind::reply;
+  if (!addressed || it.to_account.empty() || it.to_account == it.author_id)
+    return;
+  if (!w.find_user(id(), it.to_account))
+    return;
+  notifications_.push_back({w.next_number(), "mention", it.to_account,
+                            it.author_id, it.id, it.created_at});
+}
+
+http::response mastodon_network::server_error(const call&, world&) {
+  return error(503, unavailable_message);
+}
+
+http::response mastodon_network::handle(const call& c, world& w) {
+  if (c.path.rfind("/oauth/", 0) == 0)
+    return oauth(c, w);
+  if (c.path.rfind("/api/", 0) != 0)
+    return not_found();
+  // Rack::Attack counts every /api request: per token when the token is
+  // valid, per IP otherwise, before the controller looks at anything.
+  caller who;
+  std::string bearer = c.bearer();
+  if (bearer.empty())
+    bearer = c.param("access_token").value_or("");
+  if (!bearer.empty()) {
+    if (const token* t = w.valid_access_token(id(), bearer)) {
+      who.tok = t;
+      who.me = t->user_id.empty() ? nullptr : w.find_user(id(), t->user_id);
+    } else if (const token* any = w.find_token(id(), bearer);
+               any && any->kind == token_kind::access) {
+      who.rejected = any->revoked ? "The access token was revoked"
+                                  : "The access token expired";
+    } else {
+      who.rejected = "The access token is invalid";
+    }
+  }
+  std::string key = who.tok ? "token:" + who.tok->value
+                            : "ip:" + c.http.remote_address;
+  auto win = w.take_rate(id(), key, api_limit, api_window_s);
+  http::response r = win.allowed ? route_api(c, w, who)
+                                 : error(429, "Too many requests");
+  add_rate_headers(r, win);
+  return r;
+}
+
+// --- entities --------------------------------------------------------------
+
+std::string mastodon_network::visibility_of(const item& s) const {
+  if (auto it = visibility_.find(s.id); it != visibility_.end())
+    return it->second;
+  return s.kind == item_kind::dm ? "direct" : "public";
+}
+
+bool mastodon_network::visible_to(const item& s, const caller& who) const {
+  auto v = visibility_of(s);
+  if (v == "public" || v == "unlisted")
+    return true;
+  return who.me && (who.me->id == s.author_id || who.me->id == s.to_account);
+}
+
+json mastodon_network::account_json(const call& c, world& w,
+                                    const user& u) const {
+  std::size_t statuses = 0;
+  std::int64_t last = 0;
+  for (const item* s : w.items(id()))
+    if (s->author_id == u.id && visibility_of(*s) != "direct") {
+      ++statuses;
+      last = std::max(last, s->created_at);
+    }
+  // The default avatar every Mastodon instance serves for accounts
+  // without one.
+  std::string avatar = c.base_url + "/avatars/original/missing.png";
+  std::string header = c.base_url + "/headers/original/missing.png";
+  json j = {{"id", u.id},
+            {"username", u.handle},
+            {"acct", u.handle},
+            {"display_name", u.name},
+            {"locked", false},
+            {"bot", false},
+            {"discoverable", true},
+            {"group", false},
+            {"created_at", iso_time(u.created_at).substr(0, 11) + "00:00:00.000Z"},
+            {"note", ""},
+            {"url", c.base_url + "/@" + u.handle},
+            {"uri", c.base_url + "/users/" + u.handle},
+            {"avatar", avatar},
+            {"avatar_static", avatar},
+            {"header", header},
+            {"header_static", header},
+            {"followers_count", 0},
+            {"following_count", 0},
+            {"statuses_count", statuses},
+            {"last_status_at", nullptr},
+            {"emojis", json::array()},
+            {"fields", json::array()}};
+  if (last != 0)
+    j["last_status_at"] = iso_time(last).substr(0, 10); // a date only
+  return j;
+}
+
+json mastodon_network::status_json(const call& c, world& w, const item& s,
+                                   const caller& who) const {
+  const user* author = w.find_user(id(), s.author_id);
+  std::string handle = author ? author->handle : s.author_id;
+  std::string content;
+  for (char ch : html_escape(s.text))
+    content += ch == '\n' ? std::string("<br />") : std::string(1, ch);
+  json j = {{"id", s.id},
+            {"created_at", iso_time(s.created_at)},
+            {"in_reply_to_id", nullptr},
+            {"in_reply_to_account_id", nullptr},
+            {"sensitive", false},
+            {"spoiler_text", ""},
+            {"visibility", visibility_of(s)},
+            {"language", "en"},
+            {"uri", c.base_url + "/users/" + handle + "/statuses/" + s.id},
+            {"url", c.base_url + "/@" + handle + "/" + s.id},
+            {"replies_count", 0},
+            {"reblogs_count", s.reposted_by.size()},
+            {"favourites_count", s.liked_by.size()},
+            {"edited_at", nullptr},
+            {"content", "<p>" + content + "</p>"},
+            {"reblog", nullptr},
+            {"application", nullptr},
+            {"account", author ? account_json(c, w, *author) : json(nullptr)},
+            {"media_attachments", json::array()},
+            {"mentions", json::array()},
+            {"tags", json::array()},
+            {"emojis", json::array()},
+            {"card", nullptr},
+            {"poll", nullptr}};
+  if (const item* parent = w.find_item(id(), s.in_reply_to)) {
+    j["in_reply_to_id"] = parent->id;
+    j["in_reply_to_account_id"] = parent->author_id;
+  }
+  std::size_t replies = 0;
+  for (const item* other : w.items(id()))
+    replies += other->in_reply_to == s.id;
+  j["replies_count"] = replies;
+  if (!s.to_account.empty())
+    if (const user* to = w.find_user(id(), s.to_account))
+      j["mentions"].push_back({{"id", to->id},
+                               {"username", to->handle},
+                               {"url", c.base_url + "/@" + to->handle},
+                               {"acct", to->handle}});
+  for (const auto& m : s.media_ids) {
+    const media* md = w.find_media(id(), m);
+    std::string type = md ? md->content_type : "image/png";
+    std::string kind = type.rfind("video/", 0) == 0 ? "video" : "image";
+    std::string file = c.base_url + "/system/media_attachments/files/" + m;
+    j["media_attachments"].push_back(
+      {{"id", m},
+       {"type", kind},
+       {"url", file + "/original." + media_extension(type)},
+       {"preview_url", file + "/small." + media_extension(type)},
+       {"remote_url", nullptr},
+       {"text_url", nullptr},
+       {"meta", json::object()},
+       {"description", nullptr},
+       {"blurhash", nullptr}});
+  }
+  if (auto app = application_of_.find(s.id); app != application_of_.end())
+    j["application"] = {{"name", app->second}, {"website", nullptr}};
+  // Viewer-relative fields are only present for a signed-in viewer.
+  if (who.me) {
+    j["favourited"] = s.liked_by.count(who.me->id) > 0;
+    j["reblogged"] = s.reposted_by.count(who.me->id) > 0;
+    j["muted"] = false;
+    j["bookmarked"] = false;
+    if (s.author_id == who.me->id)
+      j["pinned"] = false;
+  }
+  return j;
+}
+
+json mastodon_network::notification_json(const call& c, world& w,
+                                         const notification& n,
+                                         const caller& who) const {
+  json j = {{"id", std::to_string(n.id)},
+            {"type", n.type},
+            {"created_at", iso_time(n.created_at)},
+            {"account", nullptr}};
+  if (const user* from = w.find_user(id(), n.account_id))
+    j["account"] = account_json(c, w, *from);
+  if (const item* s = w.find_item(id(), n.status_id))
+    j["status"] = status_json(c, w, *s, who);
+  return j;
+}
+
+} // namespace mastodon
+} // namespace socialcrm::sim

@@ -1,0 +1,129 @@
+#include "tests/sim/sim_fixture.hpp"
+
+#include <chrono>
+
+using namespace socialcrm::test;
+
+namespace {
+
+struct x_faults : sim_fixture {
+  std::string org = add_user("x", "acme");
+  std::string fan = add_user("x", "fan");
+  std::string tok = token_for("x", org);
+
+  void fault(const json& extra) {
+    json body = {{"network", "x"}};
+    body.update(extra);
+    control("/faults", body);
+  }
+};
+
+} // namespace
+
+TEST_CASE("error_5xx faults answer the network's 5xx shape for the next "
+          "count requests",
+          "[sim][faults][integration]") {
+  x_faults f;
+  f.fault({{"kind", "error_5xx"}, {"count", 2}});
+  auto a = f.get("/x/2/users/me", f.tok);
+  CHECK(a.status == 503);
+  CHECK(body_of(a).at("title") == "Service Unavailable");
+  CHECK(f.get("/x/2/users/me", f.tok).status == 503);
+  CHECK(f.get("/x/2/users/me", f.tok).status == 200);
+  CHECK(f.stats("x").at("faults_served") == 2);
+
+  f.control("/faults", {{"network", "facebook"}, {"kind", "error_5xx"}});
+  auto fb = f.get("/facebook/v19.0/me?access_token=x");
+  CHECK(fb.status == 500);
+  CHECK(body_of(fb).at("error").at("is_transient") == true);
+}
+
+TEST_CASE("a rate_limit storm answers 429 whatever the budget",
+          "[sim][faults][integration]") {
+  x_faults f;
+  f.fault({{"kind", "rate_limit"}, {"count", 1}});
+  auto storm = f.get("/x/2/users/me", f.tok);
+  CHECK(storm.status == 429);
+  CHECK(storm.headers.value("x-rate-limit-remaining") == "0");
+  CHECK(f.stats("x").at("rate_limit_violations") == 0);
+  // A client that ignores the reset it was given is counted.
+  CHECK(f.get("/x/2/users/me", f.tok).status == 429);
+  CHECK(f.stats("x").at("rate_limit_violations") == 1);
+}
+
+TEST_CASE("a fault with duration_s lasts until the simulated clock passes it",
+          "[sim][faults][integration]") {
+  x_faults f;
+  f.fault({{"kind", "error_5xx"}, {"duration_s", 30}});
+  CHECK(f.get("/x/2/users/me", f.tok).status == 503);
+  CHECK(f.get("/x/2/users/me", f.tok).status == 503);
+  f.control("/clock", {{"advance_s", 31}});
+  CHECK(f.get("/x/2/users/me", f.tok).status == 200);
+}
+
+TEST_CASE("slow faults delay the answer", "[sim][faults][integration]") {
+  x_faults f;
+  f.fault({{"kind", "slow"}, {"count", 1}, {"delay_ms", 300}});
+  auto start = std::chrono::steady_clock::now();
+  CHECK(f.get("/x/2/users/me", f.tok).status == 200);
+  CHECK(std::chrono::steady_clock::now() - start
+        >= std::chrono::milliseconds(300));
+}
+
+TEST_CASE("revoke_token makes the network answer with its own revoked-token "
+          "error",
+          "[sim][faults][integration]") {
+  x_faults f;
+  auto owner = f.add_user("facebook", "owner");
+  auto fb_tok = f.token_for("facebook", owner);
+  auto revoked = f.control("/faults", {{"network", "x"},
+                                       {"kind", "revoke_token"},
+                                       {"user_id", f.org}});
+  CHECK(revoked.at("revoked") == 1);
+  CHECK(f.get("/x/2/users/me", f.tok).status == 401);
+
+  f.control("/faults", {{"network", "facebook"}, {"kind", "revoke_token"}});
+  auto e = body_of(f.get("/facebook/v19.0/me?access_token=" + fb_tok))
+             .at("error");
+  CHECK(e.at("code") == 190);
+  CHECK(e.at("error_subcode") == 460);
+}
+
+TEST_CASE("duplicate faults repeat the previous page's last item on the next "
+          "page",
+          "[sim][faults][integration]") {
+  x_faults f;
+  for (int i = 0; i < 10; ++i)
+    f.add_post("x", f.fan, "@acme " + std::to_string(i), "mention", f.org);
+  auto path = "/x/2/users/" + f.org + "/mentions?max_results=5";
+  auto first = body_of(f.get(path, f.tok));
+  f.fault({{"kind", "duplicate"}, {"count", 1}});
+  auto second = body_of(f.get(path + "&pagination_token="
+                                + first.at("meta")
+                                    .at("next_token")
+                                    .get<std::string>(),
+                              f.tok));
+  REQUIRE(second.at("data").size() == 6);
+  CHECK(second.at("data")[0].at("id") == first.at("data")[4].at("id"));
+}
+
+TEST_CASE("out_of_order faults serve a page in the wrong order",
+          "[sim][faults][integration]") {
+  x_faults f;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i)
+    ids.push_back(
+      f.add_post("x", f.fan, "@acme " + std::to_string(i), "mention", f.org));
+  f.fault({{"kind", "out_of_order"}, {"count", 1}});
+  auto page = body_of(f.get("/x/2/users/" + f.org + "/mentions", f.tok));
+  CHECK(page.at("data")[0].at("id") == ids[0]);
+  CHECK(page.at("meta").at("newest_id") == ids[2]);
+  auto normal = body_of(f.get("/x/2/users/" + f.org + "/mentions", f.tok));
+  CHECK(normal.at("data")[0].at("id") == ids[2]);
+}
+
+TEST_CASE("the fault API refuses unknown kinds", "[sim][faults][integration]") {
+  x_faults f;
+  auto r = f.post_json("/_sim/faults", {{"network", "x"}, {"kind", "meteor"}});
+  CHECK(r.status == 400);
+}
