@@ -59,6 +59,9 @@ store_behavior(store_pointer self, std::shared_ptr<storage::database> db) {
     [self](people_atom) -> caf::result<std::vector<profile_entry>> {
       return guarded([&] { return self->state.w->people(); });
     },
+    [self](account_atom, const account_update& u) -> caf::result<bool> {
+      return guarded([&] { return self->state.w->update_account(u); });
+    },
   };
 }
 

@@ -21,7 +21,9 @@ using store_actor = caf::typed_actor<
   // Associates a social profile with a person and stores the move event.
   caf::replies_to<link_atom, profile_link>::with<standing_event>,
   // Every associated social profile with its person and standing.
-  caf::replies_to<people_atom>::with<std::vector<profile_entry>>>;
+  caf::replies_to<people_atom>::with<std::vector<profile_entry>>,
+  // A source actor changes its account: reauth_required, refreshed tokens.
+  caf::replies_to<account_atom, account_update>::with<bool>>;
 
 /// One per gateway node: fans events out to the session actors there.
 using hub_actor = caf::typed_actor<

@@ -116,6 +116,23 @@ typename Inspector::result_type inspect(Inspector& f, profile_link& x) {
            x.move);
 }
 
+/// A change to a linked account made by its source actor: a new status
+/// (reauth_required) and/or refreshed tokens, already sealed.
+struct account_update {
+  std::int64_t account_id = 0;
+  std::string status;        // "" = unchanged
+  bool tokens = false;       // whether the three token fields apply
+  std::string access_token;  // sealed
+  std::string refresh_token; // sealed
+  unix_ms expires_at = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, account_update& x) {
+  return f(caf::meta::type_name("account_update"), x.account_id, x.status,
+           x.tokens, x.access_token, x.refresh_token, x.expires_at);
+}
+
 /// Lifecycle state of a polling actor, as the admin console shows it.
 enum class actor_state : std::uint8_t {
   starting,

@@ -31,6 +31,8 @@ using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using events_atom = caf::atom_constant<caf::atom("events")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using account_atom = caf::atom_constant<caf::atom("account")>;
+using rescan_atom = caf::atom_constant<caf::atom("rescan")>;
 
 /// One entry of the classifier's people index: a social profile and the
 /// person it belongs to, with that person's current standing.
@@ -65,4 +67,5 @@ CAF_BEGIN_TYPE_ID_BLOCK(socialcrm, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(socialcrm, (socialcrm::profile_entry))
   CAF_ADD_TYPE_ID(socialcrm, (std::vector<socialcrm::profile_entry>))
   CAF_ADD_TYPE_ID(socialcrm, (std::vector<socialcrm::actor_info>))
+  CAF_ADD_TYPE_ID(socialcrm, (socialcrm::account_update))
 CAF_END_TYPE_ID_BLOCK(socialcrm)

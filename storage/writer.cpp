@@ -22,7 +22,8 @@ writer::writer(database& db)
     people_(db.handle()),
     deals_(db.handle()),
     standings_(db.handle(), people_, deals_),
-    cursors_(db.handle()) {
+    cursors_(db.handle()),
+    accounts_(db.handle()) {
   seq_ = posts_.max_seq();
 }
 
@@ -95,6 +96,18 @@ expected<standing_event> writer::link(const profile_link& link, unix_ms now) {
   tx.commit();
   seq_ = ev.seq;
   return ev;
+}
+
+bool writer::update_account(const account_update& u) {
+  auto tx = begin_write(db_);
+  bool found = true;
+  if (u.tokens)
+    found = accounts_.update_tokens(u.account_id, u.access_token,
+                                    u.refresh_token, u.expires_at);
+  if (found && !u.status.empty())
+    found = accounts_.set_status(u.account_id, u.status);
+  tx.commit();
+  return found;
 }
 
 std::vector<profile_entry> writer::people() {

@@ -3,6 +3,7 @@
 #include "protocol/error.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/type_ids.hpp"
+#include "storage/account_repository.hpp"
 #include "storage/cursor_repository.hpp"
 #include "storage/database.hpp"
 #include "storage/deal_repository.hpp"
@@ -34,6 +35,10 @@ public:
   /// and appends the event that moves that author's posts.
   expected<standing_event> link(const profile_link& link, unix_ms now);
 
+  /// Applies a source actor's change to its linked account (status and/or
+  /// refreshed tokens) in one transaction; false when the account is gone.
+  bool update_account(const account_update& u);
+
   /// Every associated social profile with its owner's stored standing.
   std::vector<profile_entry> people();
 
@@ -54,6 +59,7 @@ private:
   deal_repository deals_;
   standing_repository standings_;
   cursor_repository cursors_;
+  account_repository accounts_;
   std::int64_t seq_ = 0;
 };
 

@@ -1,0 +1,130 @@
+#include "storage/account_repository.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace socialcrm::storage {
+
+namespace {
+
+constexpr const char* columns
+  = "id, network, network_user_id, handle, page_id, page_name, "
+    "COALESCE(access_token, x''), COALESCE(refresh_token, x''), "
+    "COALESCE(token_expires_at, 0), status";
+
+std::string blob(const SQLite::Column& c) {
+  return std::string(static_cast<const char*>(c.getBlob()),
+                     static_cast<size_t>(c.getBytes()));
+}
+
+linked_account read(SQLite::Statement& st) {
+  linked_account a;
+  a.id = st.getColumn(0).getInt64();
+  a.net = parse_network(st.getColumn(1).getString()).value_or(network::x);
+  a.network_user_id = st.getColumn(2).getString();
+  a.handle = st.getColumn(3).getString();
+  a.page_id = st.getColumn(4).getString();
+  a.page_name = st.getColumn(5).getString();
+  a.access_token = blob(st.getColumn(6));
+  a.refresh_token = blob(st.getColumn(7));
+  a.token_expires_at = st.getColumn(8).getInt64();
+  a.status = st.getColumn(9).getString();
+  return a;
+}
+
+std::vector<linked_account> read_all(SQLite::Statement& st) {
+  std::vector<linked_account> out;
+  while (st.executeStep())
+    out.push_back(read(st));
+  return out;
+}
+
+} // namespace
+
+account_repository::account_repository(SQLite::Database& db) : db_(db) {
+}
+
+std::int64_t account_repository::add(const linked_account& a,
+                                     std::int64_t linked_by, unix_ms now) {
+  SQLite::Statement st(db_,
+                       "INSERT INTO linked_accounts (network, network_user_id, "
+                       "handle, page_id, page_name, access_token, "
+                       "refresh_token, token_expires_at, status, linked_by, "
+                       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                       "NULLIF(?, 0), ?)");
+  st.bind(1, std::string(to_string(a.net)));
+  st.bind(2, a.network_user_id);
+  st.bind(3, a.handle);
+  st.bind(4, a.page_id);
+  st.bind(5, a.page_name);
+  st.bind(6, a.access_token.data(), static_cast<int>(a.access_token.size()));
+  st.bind(7, a.refresh_token.data(), static_cast<int>(a.refresh_token.size()));
+  st.bind(8, a.token_expires_at);
+  st.bind(9, a.status);
+  st.bind(10, linked_by);
+  st.bind(11, now);
+  st.exec();
+  return db_.getLastInsertRowid();
+}
+
+std::optional<linked_account> account_repository::find(std::int64_t id) {
+  SQLite::Statement st(db_, std::string("SELECT ") + columns
+                              + " FROM linked_accounts WHERE id = ?");
+  st.bind(1, id);
+  if (!st.executeStep())
+    return std::nullopt;
+  return read(st);
+}
+
+std::vector<linked_account> account_repository::all() {
+  SQLite::Statement st(db_, std::string("SELECT ") + columns
+                              + " FROM linked_accounts ORDER BY id");
+  return read_all(st);
+}
+
+std::vector<linked_account> account_repository::pollable() {
+  SQLite::Statement st(db_, std::string("SELECT ") + columns
+                              + " FROM linked_accounts WHERE status = "
+                                "'active' ORDER BY id");
+  return read_all(st);
+}
+
+bool account_repository::set_status(std::int64_t id,
+                                    const std::string& status) {
+  SQLite::Statement st(db_,
+                       "UPDATE linked_accounts SET status = ? WHERE id = ?");
+  st.bind(1, status);
+  st.bind(2, id);
+  return st.exec() == 1;
+}
+
+bool account_repository::update_tokens(std::int64_t id,
+                                       const std::string& access,
+                                       const std::string& refresh,
+                                       unix_ms expires_at) {
+  SQLite::Statement st(db_, "UPDATE linked_accounts SET access_token = ?, "
+                            "refresh_token = ?, token_expires_at = ? "
+                            "WHERE id = ?");
+  st.bind(1, access.data(), static_cast<int>(access.size()));
+  st.bind(2, refresh.data(), static_cast<int>(refresh.size()));
+  st.bind(3, expires_at);
+  st.bind(4, id);
+  return st.exec() == 1;
+}
+
+bool account_repository::remove(std::int64_t id) {
+  SQLite::Statement st(db_, "DELETE FROM linked_accounts WHERE id = ?");
+  st.bind(1, id);
+  return st.exec() == 1;
+}
+
+std::vector<std::string> account_repository::associated_user_ids(network net) {
+  SQLite::Statement st(db_, "SELECT network_user_id FROM social_profiles "
+                            "WHERE network = ? ORDER BY id");
+  st.bind(1, std::string(to_string(net)));
+  std::vector<std::string> out;
+  while (st.executeStep())
+    out.push_back(st.getColumn(0).getString());
+  return out;
+}
+
+} // namespace socialcrm::storage

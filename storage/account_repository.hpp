@@ -1,0 +1,54 @@
+#pragma once
+
+#include "protocol/types.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace socialcrm::storage {
+
+/// An organisation account linked on a network (SPEC S-1). Tokens are kept
+/// sealed (storage/secret_box) everywhere outside the connector call.
+struct linked_account {
+  std::int64_t id = 0;
+  network net = network::x;
+  std::string network_user_id; // the organisation's id (page owner for FB)
+  std::string handle;
+  std::string page_id; // Facebook / Google+ page; "" elsewhere
+  std::string page_name;
+  std::string access_token;  // sealed
+  std::string refresh_token; // sealed, "" when none
+  unix_ms token_expires_at = 0;
+  std::string status = "active"; // pending_page, active, reauth_required, paused
+};
+
+/// Linked accounts (SPEC S-1.2 to S-1.7).
+class account_repository {
+public:
+  explicit account_repository(SQLite::Database& db);
+
+  std::int64_t add(const linked_account& a, std::int64_t linked_by,
+                   unix_ms now);
+  std::optional<linked_account> find(std::int64_t id);
+  std::vector<linked_account> all();
+  /// Accounts to poll: active ones.
+  std::vector<linked_account> pollable();
+  bool set_status(std::int64_t id, const std::string& status);
+  /// Replaces the tokens of an account in one statement, so a refreshed
+  /// single-use refresh token is never half-stored.
+  bool update_tokens(std::int64_t id, const std::string& access,
+                     const std::string& refresh, unix_ms expires_at);
+  bool remove(std::int64_t id);
+
+  /// Network user ids of the people associated on `net`: whose timelines
+  /// the Stream view shows.
+  std::vector<std::string> associated_user_ids(network net);
+
+private:
+  SQLite::Database& db_;
+};
+
+} // namespace socialcrm::storage

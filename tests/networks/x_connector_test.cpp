@@ -1,0 +1,185 @@
+#include "networks/x_connector.hpp"
+#include "tests/sim/sim_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+using namespace socialcrm;
+using namespace socialcrm::networks;
+using socialcrm::test::sim_fixture;
+
+namespace {
+
+struct x_world : sim_fixture {
+  std::shared_ptr<rate_budgets> budgets = std::make_shared<rate_budgets>();
+  x_connector x{{base + "/x", budgets, "", ""}};
+  std::string org = add_user("x", "acme");
+  std::string fan = add_user("x", "fan");
+  credentials creds{token_for("x", org), "", 0, org, "acme", ""};
+
+  outcome<poll_page> poll(feed f, std::string cursor = {},
+                          std::string user_id = {},
+                          std::vector<std::string> terms = {}) {
+    return x.poll(creds, {f, std::move(cursor), std::move(user_id),
+                          std::move(terms)});
+  }
+};
+
+} // namespace
+
+TEST_CASE("the X connector reads mentions with author and kind",
+          "[x_connector][integration]") {
+  x_world w;
+  auto id = w.add_post("x", w.fan, "@acme my order is late", "mention", w.org);
+  auto page = w.poll(feed::mentions);
+  REQUIRE(page);
+  REQUIRE(page.value->posts.size() == 1);
+  auto& p = page.value->posts[0];
+  CHECK(p.external_id == id);
+  CHECK(p.kind == post_kind::mention);
+  CHECK(p.from.network_user_id == w.fan);
+  CHECK(p.from.handle == "fan");
+  CHECK(p.text == "@acme my order is late");
+  CHECK(p.created_at > 0);
+
+  SECTION("the cursor returns only what is new") {
+    auto again = w.poll(feed::mentions, page.value->cursor);
+    REQUIRE(again);
+    CHECK(again.value->posts.empty());
+    auto second = w.add_post("x", w.fan, "@acme hello again", "mention", w.org);
+    auto next = w.poll(feed::mentions, page.value->cursor);
+    REQUIRE(next);
+    REQUIRE(next.value->posts.size() == 1);
+    CHECK(next.value->posts[0].external_id == second);
+  }
+}
+
+TEST_CASE("the X connector walks a backlog page by page before moving since",
+          "[x_connector][integration]") {
+  x_world w;
+  std::vector<std::string> ids;
+  for (int i = 0; i < x_max_results + 30; ++i)
+    ids.push_back(w.add_post("x", w.fan, "@acme #" + std::to_string(i),
+                             "mention", w.org));
+  std::set<std::string> seen;
+  std::string cursor;
+  int polls = 0;
+  bool more = true;
+  while (more && polls < 10) {
+    auto page = w.poll(feed::mentions, cursor);
+    REQUIRE(page);
+    for (auto& p : page.value->posts)
+      CHECK(seen.insert(p.external_id).second); // never twice
+    cursor = page.value->cursor;
+    more = page.value->more;
+    ++polls;
+  }
+  CHECK(polls == 2);
+  CHECK(seen.size() == ids.size());
+  // The finished walk remembers the newest id: nothing comes back.
+  auto after = w.poll(feed::mentions, cursor);
+  REQUIRE(after);
+  CHECK(after.value->posts.empty());
+}
+
+TEST_CASE("the X connector reads direct messages, not its own answers",
+          "[x_connector][integration]") {
+  x_world w;
+  auto dm = w.add_post("x", w.fan, "psst", "dm", w.org);
+  auto page = w.poll(feed::direct_messages);
+  REQUIRE(page);
+  REQUIRE(page.value->posts.size() == 1);
+  CHECK(page.value->posts[0].kind == post_kind::dm);
+  CHECK(page.value->posts[0].from.network_user_id == w.fan);
+  auto answer = w.x.act(w.creds, {action::kind::message, "hi!", w.fan});
+  REQUIRE(answer);
+  auto next = w.poll(feed::direct_messages, page.value->cursor);
+  REQUIRE(next);
+  CHECK(next.value->posts.empty());
+}
+
+TEST_CASE("the X connector searches up to five terms OR-ed",
+          "[x_connector][integration]") {
+  CHECK(x_connector::search_query({"a"}) == "a");
+  CHECK(x_connector::search_query({"a", "b c"}) == "(a OR \"b c\")");
+  x_world w;
+  auto hit = w.add_post("x", w.fan, "I love socialcrm", "post");
+  w.add_post("x", w.fan, "nothing to see", "post");
+  auto page = w.poll(feed::search, "", "",
+                     {"socialcrm", "crm tool", "x3", "x4", "x5"});
+  REQUIRE(page);
+  REQUIRE(page.value->posts.size() == 1);
+  CHECK(page.value->posts[0].external_id == hit);
+}
+
+TEST_CASE("the X connector reads a person's timeline and the org's posts",
+          "[x_connector][integration]") {
+  x_world w;
+  auto theirs = w.add_post("x", w.fan, "just a thought", "post");
+  auto ours = w.add_post("x", w.org, "we shipped", "post");
+  auto timeline = w.poll(feed::timeline, "", w.fan);
+  REQUIRE(timeline);
+  REQUIRE(timeline.value->posts.size() == 1);
+  CHECK(timeline.value->posts[0].external_id == theirs);
+  CHECK(timeline.value->posts[0].kind == post_kind::post);
+  auto own = w.poll(feed::own_posts);
+  REQUIRE(own);
+  REQUIRE(own.value->posts.size() == 1);
+  CHECK(own.value->posts[0].external_id == ours);
+}
+
+TEST_CASE("the X connector maps X's errors to what a source must do",
+          "[x_connector][integration]") {
+  x_world w;
+  SECTION("a revoked token needs a new link") {
+    w.control("/faults", {{"network", "x"}, {"kind", "revoke_token"}, {"count", 1}});
+    auto page = w.poll(feed::mentions);
+    REQUIRE_FALSE(page);
+    CHECK(page.error.kind == failure_kind::reauth_required);
+  }
+  SECTION("a 5xx is transient") {
+    w.control("/faults", {{"network", "x"}, {"kind", "error_5xx"}, {"count", 1}});
+    auto page = w.poll(feed::mentions);
+    REQUIRE_FALSE(page);
+    CHECK(page.error.kind == failure_kind::transient);
+    CHECK(w.poll(feed::mentions)); // and the next one works
+  }
+  SECTION("a rate-limit storm is waited out, never sent into") {
+    w.control("/faults", {{"network", "x"}, {"kind", "rate_limit"}, {"count", 1}});
+    auto page = w.poll(feed::mentions);
+    REQUIRE_FALSE(page);
+    CHECK(page.error.kind == failure_kind::rate_limited);
+    CHECK(page.error.retry_at > 0);
+    // The window is spent as far as the budget knows: the next poll is
+    // refused locally and nothing reaches the network.
+    auto before = w.stats("x").at("requests").get<long>();
+    auto again = w.poll(feed::mentions);
+    REQUIRE_FALSE(again);
+    CHECK(again.error.kind == failure_kind::rate_limited);
+    CHECK(w.stats("x").at("requests").get<long>() == before);
+    CHECK(w.stats("x").at("rate_limit_violations").get<long>() == 0);
+  }
+}
+
+TEST_CASE("the X connector posts, replies, likes and retweets as the org",
+          "[x_connector][integration]") {
+  x_world w;
+  auto theirs = w.add_post("x", w.fan, "@acme hi", "mention", w.org);
+  auto posted = w.x.act(w.creds, {action::kind::post, "hello world"});
+  REQUIRE(posted);
+  CHECK_FALSE(posted.value->external_id.empty());
+  CHECK(w.x.act(w.creds, {action::kind::reply, "thanks!", theirs}));
+  CHECK(w.x.act(w.creds, {action::kind::like, "", theirs}));
+  CHECK(w.x.act(w.creds, {action::kind::repost, "", theirs}));
+  auto published = w.control_get("/published?network=x").at("published");
+  std::set<std::string> actions;
+  for (auto& e : published)
+    actions.insert(e.at("action").get<std::string>());
+  CHECK(actions == std::set<std::string>{"post", "reply", "like", "repost"});
+  SECTION("a text over 280 characters is refused by X") {
+    auto r = w.x.act(w.creds, {action::kind::post, std::string(281, 'a')});
+    REQUIRE_FALSE(r);
+    CHECK(r.error.kind == failure_kind::rejected);
+  }
+}
