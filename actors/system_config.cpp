@@ -1,5 +1,6 @@
 #include "actors/system_config.hpp"
 
+#include "protocol/crm_interface.hpp"
 #include "protocol/type_ids.hpp"
 
 #include <caf/io/middleman.hpp>
@@ -10,6 +11,7 @@ namespace socialcrm {
 
 system_config::system_config() {
   add_message_types<caf::id_block::socialcrm>();
+  add_message_types<caf::id_block::socialcrm_crm>();
   load<caf::io::middleman>();
   // Work sharing: with 2 cores, work stealing's polling threads cost more
   // than they save.

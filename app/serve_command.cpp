@@ -4,8 +4,11 @@
 #include "actors/store_actor.hpp"
 #include "actors/system_config.hpp"
 #include "app/commands.hpp"
+#include "app/ingestion.hpp"
 #include "app/signals.hpp"
 #include "sim/emulator.hpp"
+#include "web/bootstrap.hpp"
+#include "web/service.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
@@ -28,7 +31,8 @@ std::string database_path(const serve_options& opts) {
 
 } // namespace
 
-int run_serve(const serve_options& opts) {
+int run_serve(const serve_options& given) {
+  auto opts = given;
   std::error_code ec;
   std::filesystem::create_directories(opts.data_dir, ec);
   if (ec) {
@@ -36,6 +40,14 @@ int run_serve(const serve_options& opts) {
                   ec.message());
     return 2;
   }
+  // Sign-in needs a super administrator: from the environment or the demo.
+  auto boot = web::bootstrap_users(database_path(opts), opts.demo);
+  if (boot.exit_code != 0) {
+    std::fprintf(stderr, "socialcrm serve: %s\n", boot.error.c_str());
+    return boot.exit_code;
+  }
+  for (auto& line : boot.lines)
+    std::printf("%s\n", line.c_str());
   std::unique_ptr<sim::emulator> emulator;
   if (opts.demo) {
     sim::options sim_opts;
@@ -49,6 +61,10 @@ int run_serve(const serve_options& opts) {
     }
     spdlog::info("emulator (X, Facebook, Google+, Mastodon, Bluesky) at {}",
                  emulator->base_url());
+    // The demo's networks are the emulator's, unless a flag said otherwise.
+    for (auto net : all_networks)
+      opts.network_urls.emplace(net, emulator->base_url() + "/"
+                                       + std::string(to_string(net)));
   }
 
   system_config cfg;
@@ -66,14 +82,42 @@ int run_serve(const serve_options& opts) {
   auto hub = spawn_hub(sys, registry);
   auto classifier = spawn_classifier(sys, store, registry);
   caf::anon_send(classifier, add_hub_atom::value, hub);
+  caf::actor sources;
+  try {
+    sources = start_ingestion(sys, opts, path, classifier, store, registry);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot start ingestion: {}", e.what());
+    caf::anon_send_exit(classifier, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(hub, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+    return 1;
+  }
   spdlog::info("actors running: registry, store, classifier, hub "
                "(role {}, poll interval {}s)",
                opts.role, opts.poll_interval_s);
   for (auto& [net, url] : opts.network_urls)
     spdlog::info("network {} at {}", to_string(net), url);
-  spdlog::info("the HTTP API on {} arrives with the HTTP server; press "
-               "Ctrl-C to stop",
-               opts.listen.to_string());
+  std::unique_ptr<web::service> web_server;
+  try {
+    web_server = std::make_unique<web::service>(sys, path, classifier, registry);
+    auto port = web_server->start(opts.listen.host, opts.listen.port);
+    auto host = opts.listen.host.find(':') == std::string::npos
+                  ? opts.listen.host
+                  : "[" + opts.listen.host + "]";
+    std::printf("socialcrm listening on http://%s:%u\n", host.c_str(),
+                static_cast<unsigned>(port));
+  } catch (const std::exception& e) {
+    spdlog::error("cannot serve HTTP on {}: {}", opts.listen.to_string(),
+                  e.what());
+    web_server.reset();
+    for (auto a : {sources, caf::actor_cast<caf::actor>(classifier),
+                   caf::actor_cast<caf::actor>(hub),
+                   caf::actor_cast<caf::actor>(store),
+                   caf::actor_cast<caf::actor>(registry)})
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    return 1;
+  }
   // Scripts wait for this line.
   std::printf("socialcrm ready: data %s\n", opts.data_dir.c_str());
   std::fflush(stdout);
@@ -81,10 +125,16 @@ int run_serve(const serve_options& opts) {
   auto sig = wait_for_stop_signal();
   spdlog::info("{} received: draining actors and closing the database",
                sig == SIGINT ? "SIGINT" : "SIGTERM");
+  // HTTP first: new requests are refused, answers in flight finish.
+  web_server.reset();
   {
+    caf::scoped_actor self{sys};
+    // Pollers first (the supervisor stops its sources): nothing new comes
+    // in while the rest drains.
+    self->send_exit(sources, caf::exit_reason::user_shutdown);
+    self->wait_for(sources);
     // Ask the classifier something: its answer means every batch queued
     // before the signal went through the store.
-    caf::scoped_actor self{sys};
     self->request(classifier, drain_timeout, info_atom::value)
       .receive([](const actor_info&) {},
                [](caf::error& err) {

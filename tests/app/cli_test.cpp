@@ -58,8 +58,11 @@ TEST_CASE("serve opens the database and stops cleanly on a signal",
   test::temp_dir dir;
   auto data = dir.file("data");
   auto sig = GENERATE(SIGTERM, SIGINT);
+  // A new database needs its super administrator (issue 5).
   child_process p({SOCIALCRM_BINARY, "serve", "--data", data, "--listen",
-                   "127.0.0.1:0"});
+                   "127.0.0.1:0"},
+                  {"SOCIALCRM_ADMIN_EMAIL=admin@example.com",
+                   "SOCIALCRM_ADMIN_PASSWORD=a long password"});
   REQUIRE(p.wait_for_line("socialcrm ready"));
   p.signal(sig);
   auto code = p.wait();

@@ -1,0 +1,130 @@
+#include "tests/web/server_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace socialcrm;
+using namespace socialcrm::test;
+
+TEST_CASE("hostile bodies get clean errors and change nothing",
+          "[web][hostile][integration]") {
+  server_process server;
+  auto c = server.admin();
+  auto lead = id_of(c.post("/api/v1/leads", {{"last_name", "Target"}}));
+  auto before = server.counts();
+  struct attempt {
+    const char* what;
+    std::string method;
+    std::string path;
+    std::string body;
+    std::string type;
+    unsigned status;
+    const char* code;
+  };
+  std::string deep =
+      "{\"last_name\":\"x\",\"company\":" + std::string(5000, '[') +
+      std::string(5000, ']') + "}";
+  std::string huge =
+      "{\"last_name\":\"" + std::string(1536 * 1024, 'a') + "\"}";
+  std::string too_long = "{\"last_name\":\"" + std::string(5000, 'a') + "\"}";
+  std::vector<attempt> attempts{
+      {"malformed JSON", "POST", "/api/v1/leads",
+       "{\"last_name\": ", "application/json", 400, "malformed_json"},
+      {"trailing garbage", "POST", "/api/v1/leads", "{\"last_name\":\"x\"} x",
+       "application/json", 400, "malformed_json"},
+      {"invalid UTF-8", "POST", "/api/v1/leads", "{\"last_name\":\"\xff\xfe\"}",
+       "application/json", 400, "malformed_json"},
+      {"deep nesting", "POST", "/api/v1/leads", deep, "application/json", 400,
+       "json_too_deep"},
+      {"not an object", "POST", "/api/v1/leads", "[1,2,3]", "application/json",
+       400, "expected_object"},
+      {"huge body", "POST", "/api/v1/leads", huge, "application/json", 413,
+       "body_too_large"},
+      {"over-long string", "POST", "/api/v1/leads", too_long,
+       "application/json", 422, "string_too_long"},
+      {"wrong content type", "POST", "/api/v1/leads", "{\"last_name\":\"x\"}",
+       "text/plain", 415, "unsupported_media_type"},
+      {"form body", "POST", "/api/v1/leads", "last_name=x",
+       "application/x-www-form-urlencoded", 415, "unsupported_media_type"},
+      {"wrong type", "PATCH", "/api/v1/leads/" + lead, "{\"email\":[1]}",
+       "application/json", 422, "wrong_type"},
+      {"unknown field", "PATCH", "/api/v1/leads/" + lead, "{\"created_at\":1}",
+       "application/json", 422, "unknown_field"},
+      {"huge number", "POST", "/api/v1/deals",
+       "{\"contact_id\":\"1\",\"name\":\"x\",\"amount\":1e400}",
+       "application/json", 400, "malformed_json"},
+      {"escalation by body", "POST", "/api/v1/users",
+       "{\"email\":\"e@x.org\",\"name\":\"n\",\"password\":\"0123456789\","
+       "\"profile_id\":\"1\",\"super_admin\":true}",
+       "application/json", 422, "unknown_field"},
+  };
+  for (auto& a : attempts) {
+    INFO(a.what);
+    auto r = c.send_raw(a.method, a.path, a.body, a.type);
+    CHECK(r.status == a.status);
+    CHECK(r.code() == a.code);
+    CHECK(r.raw.headers.value("Content-Type") == "application/json");
+  }
+  // Bodies beyond what the transport reads at all are cut off there.
+  // The server answers 413 and closes while the client may still be
+  // writing, so the client sees either the 413 or a reset connection.
+  try {
+    auto flood =
+        c.send_raw("POST", "/api/v1/leads", std::string(5 * 1024 * 1024, ' '),
+                   "application/json");
+    CHECK(flood.status == 413);
+  } catch (const std::runtime_error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("request failed"));
+  }
+  CHECK(server.counts() == before);
+  CHECK(c.get("/api/v1/leads/" + lead).body["last_name"] == "Target");
+}
+
+TEST_CASE("static files: the placeholder UI, caching headers, and no way "
+          "out of the directory",
+          "[web][hostile][integration]") {
+  server_process server;
+  auto c = server.client();
+  auto index = c.get("/");
+  REQUIRE(index.status == 200);
+  CHECK_THAT(index.raw.body, Catch::Contains("not built yet"));
+  CHECK(index.raw.headers.value("Content-Type") == "text/html; charset=utf-8");
+  CHECK(index.raw.headers.value("Cache-Control") == "no-cache");
+  auto etag = index.raw.headers.value("ETag");
+  REQUIRE_FALSE(etag.empty());
+  http::header_list h;
+  h.set("If-None-Match", etag);
+  CHECK(c.send("GET", "/index.html", std::nullopt, h).status == 304);
+
+  for (auto path : {"/../CMakeLists.txt", "/..%2fCMakeLists.txt",
+                    "/%2e%2e/%2e%2e/etc/passwd", "/a/../../CMakeLists.txt",
+                    "/..\\CMakeLists.txt", "/%00index.html"}) {
+    INFO(path);
+    auto r = c.get(path);
+    CHECK((r.status == 400 || r.status == 404));
+    CHECK_THAT(r.raw.body, !Catch::Contains("cmake_minimum_required"));
+    CHECK(r.code() != "");
+  }
+  CHECK(c.get("/no-such-file.js").status == 404);
+  CHECK(c.get("/api/v1/nothing-here").code() == "not_found");
+}
+
+TEST_CASE("health and metrics answer without signing in",
+          "[web][integration]") {
+  server_process server;
+  auto c = server.admin();
+  c.get("/api/v1/leads");
+  auto health = server.client().get("/healthz");
+  CHECK(health.status == 200);
+  CHECK(health.body["status"] == "ok");
+  auto m = server.client().get("/metrics");
+  REQUIRE(m.status == 200);
+  CHECK_THAT(m.raw.headers.value("Content-Type"),
+             Catch::StartsWith("text/plain"));
+  CHECK_THAT(m.raw.body,
+             Catch::Contains("socialcrm_http_requests_total{route=\"/api/v1/"
+                             "leads\",method=\"GET\",status=\"200\"} 1") &&
+                 Catch::Contains("socialcrm_http_request_duration_seconds_"
+                                 "bucket") &&
+                 Catch::Contains("socialcrm_sessions 1") &&
+                 Catch::Contains("socialcrm_actor_up{id=\"classifier\""));
+}

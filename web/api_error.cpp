@@ -1,0 +1,75 @@
+#include "web/api_error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <utility>
+
+namespace socialcrm::web {
+
+namespace {
+
+constexpr std::array<std::pair<std::string_view, unsigned>, 34> statuses{{
+    // 400: the request cannot be read at all.
+    {"malformed_json", 400},
+    {"json_too_deep", 400},
+    {"expected_object", 400},
+    {"bad_query", 400},
+    {"bad_path", 400},
+    {"not_a_session", 400},
+    // 401 / 403: who you are, and what you may do.
+    {"unauthenticated", 401},
+    {"invalid_credentials", 401},
+    {"forbidden", 403},
+    {"csrf_failed", 403},
+    {"edition_not_supported", 403},
+    // 404 / 405
+    {"not_found", 404},
+    {"person_not_found", 404},
+    {"method_not_allowed", 405},
+    // 409: the request is fine, the state of the data refuses it.
+    {"email_taken", 409},
+    {"profile_name_taken", 409},
+    {"profile_owned_by_other", 409},
+    {"builtin_profile_locked", 409},
+    {"cannot_deactivate_self", 409},
+    // 413 / 415
+    {"body_too_large", 413},
+    {"unsupported_media_type", 415},
+    // 422: well-formed JSON whose fields are wrong.
+    {"missing_field", 422},
+    {"wrong_type", 422},
+    {"unknown_field", 422},
+    {"string_too_long", 422},
+    {"invalid_value", 422},
+    {"record_not_found", 422},
+    {"profile_not_found", 422},
+    {"password_too_short", 422},
+    // 429
+    {"too_many_attempts", 429},
+    {"rate_limited", 429},
+    // 5xx
+    {"timeout", 504},
+    {"actor_failure", 500},
+    {"storage_failure", 500},
+}};
+
+} // namespace
+
+unsigned status_of(std::string_view code) {
+  for (auto& [name, status] : statuses)
+    if (name == code)
+      return status;
+  return 500;
+}
+
+http::response error_response(unsigned status, const error_info& e) {
+  nlohmann::json body{{"error", {{"code", e.code}, {"message", e.message}}}};
+  auto res = http::response::make(
+      status, "application/json",
+      body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  res.headers.set("Cache-Control", "no-store");
+  return res;
+}
+
+} // namespace socialcrm::web

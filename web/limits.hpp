@@ -1,0 +1,62 @@
+#pragma once
+
+// Every limit of the web layer, named, with the reason for its value
+// (DESIGN.md: "every limit is named, in one place per component"). Sign-in
+// throttling and session lifetime are enforced by the CRM actor and named
+// in actors/crm_actor.hpp (crm_limits).
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace socialcrm::web {
+
+struct web_limits {
+  /// Largest request the transport reads at all. Above the JSON limit so
+  /// an over-size JSON body still gets a JSON 413 naming the limit; image
+  /// uploads (social API issue) will raise it for their routes.
+  std::uint64_t transport_body_limit = 4 * 1024 * 1024;
+  /// Largest JSON body of a REST request: a note of max_text_length with
+  /// escaping fits many times over; anything larger is not a CRM record.
+  std::size_t json_body_limit = 1024 * 1024;
+  /// Request line plus headers: long cookies and OAuth query strings fit.
+  std::uint32_t header_limit = 16 * 1024;
+  /// A keep-alive connection idle this long is closed.
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
+  /// Nesting of JSON bodies: no request of the API nests beyond 4 levels;
+  /// 32 leaves room and stops stack and memory games long before trouble.
+  int json_max_depth = 32;
+  /// Requests per client address: a burst a busy UI page and a script can
+  /// use, refilled at a rate no human reaches; a runaway client gets 429.
+  double rate_burst = 2000;
+  double rate_per_second = 200;
+  /// Client addresses tracked at once by the rate limiter; beyond this the
+  /// idlest are forgotten, so a spoofed-address flood cannot eat memory.
+  std::size_t rate_max_clients = 10000;
+  /// How long the web layer waits for an actor's answer before 504.
+  std::chrono::seconds actor_timeout{15};
+  /// I/O threads: two cores, and handlers only hand work to actors.
+  unsigned io_threads = 2;
+};
+
+/// Field lengths of CRM records and users: generous for real data, small
+/// enough that one record cannot bloat the database or the UI.
+inline constexpr std::size_t max_name_length = 200;
+inline constexpr std::size_t max_email_length = 254; // RFC 5321 path limit
+inline constexpr std::size_t max_phone_length = 50;
+inline constexpr std::size_t max_url_length = 2048;
+inline constexpr std::size_t max_text_length = 20000; // notes, e-mail bodies
+inline constexpr std::size_t max_handle_length = 100;
+inline constexpr std::size_t max_query_length = 200; // ?q= name search
+/// Passwords: 10 characters is the least a CRM holding customer data
+/// should accept; argon2id hashes anything, 256 bounds the work per try.
+inline constexpr std::size_t min_password_length = 10;
+inline constexpr std::size_t max_password_length = 256;
+/// Paging: a page the UI can render at once; larger lists page.
+inline constexpr std::int64_t default_page_size = 50;
+inline constexpr std::int64_t max_page_size = 200;
+/// Deal amounts in currency units: a trillion is beyond any real deal and
+/// keeps cents well inside 64 bits.
+inline constexpr double max_amount = 1e12;
+
+} // namespace socialcrm::web

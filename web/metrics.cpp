@@ -1,0 +1,99 @@
+#include "web/metrics.hpp"
+
+#include <sstream>
+
+namespace socialcrm::web {
+
+namespace {
+
+// Label values in the text format escape backslash, quote and newline.
+std::string label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"')
+      out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+} // namespace
+
+void metrics::observe(const std::string& route, const std::string& method,
+                      unsigned status, std::chrono::nanoseconds latency) {
+  double seconds = std::chrono::duration<double>(latency).count();
+  std::lock_guard guard{mutex_};
+  auto& s = series_[{route, method, status}];
+  ++s.count;
+  s.sum += seconds;
+  for (std::size_t i = 0; i < buckets.size(); ++i)
+    if (seconds <= buckets[i])
+      ++s.in_bucket[i];
+}
+
+std::string metrics::render(const crm_stats& db,
+                            const std::vector<actor_info>& actors) const {
+  std::ostringstream out;
+  {
+    std::lock_guard guard{mutex_};
+    out << "# HELP socialcrm_http_requests_total HTTP requests answered.\n"
+           "# TYPE socialcrm_http_requests_total counter\n";
+    for (auto& [k, s] : series_)
+      out << "socialcrm_http_requests_total{route=\"" << label(std::get<0>(k))
+          << "\",method=\"" << std::get<1>(k) << "\",status=\""
+          << std::get<2>(k) << "\"} " << s.count << "\n";
+    out << "# HELP socialcrm_http_request_duration_seconds Time from the "
+           "request to its answer.\n"
+           "# TYPE socialcrm_http_request_duration_seconds histogram\n";
+    for (auto& [k, s] : series_) {
+      auto labels = "route=\"" + label(std::get<0>(k)) + "\",method=\"" +
+                    std::get<1>(k) + "\",status=\"" +
+                    std::to_string(std::get<2>(k)) + "\"";
+      for (std::size_t i = 0; i < buckets.size(); ++i)
+        out << "socialcrm_http_request_duration_seconds_bucket{" << labels
+            << ",le=\"" << buckets[i] << "\"} " << s.in_bucket[i] << "\n";
+      out << "socialcrm_http_request_duration_seconds_bucket{" << labels
+          << ",le=\"+Inf\"} " << s.count << "\n"
+          << "socialcrm_http_request_duration_seconds_sum{" << labels << "} "
+          << s.sum << "\n"
+          << "socialcrm_http_request_duration_seconds_count{" << labels << "} "
+          << s.count << "\n";
+    }
+  }
+  out << "# HELP socialcrm_sessions Signed-in browser sessions.\n"
+         "# TYPE socialcrm_sessions gauge\n"
+      << "socialcrm_sessions " << db.sessions << "\n";
+  out << "# HELP socialcrm_posts_ingested Posts stored, per network.\n"
+         "# TYPE socialcrm_posts_ingested gauge\n";
+  for (std::size_t i = 0; i < db.post_networks.size(); ++i)
+    out << "socialcrm_posts_ingested{network=\"" << label(db.post_networks[i])
+        << "\"} " << db.post_counts[i] << "\n";
+  out << "# HELP socialcrm_linked_accounts Linked accounts, per state.\n"
+         "# TYPE socialcrm_linked_accounts gauge\n";
+  for (std::size_t i = 0; i < db.account_states.size(); ++i)
+    out << "socialcrm_linked_accounts{state=\"" << label(db.account_states[i])
+        << "\"} " << db.account_counts[i] << "\n";
+  out << "# HELP socialcrm_actor_up Actors known to the registry, 1 for the "
+         "state they are in.\n"
+         "# TYPE socialcrm_actor_up gauge\n";
+  for (auto& a : actors)
+    out << "socialcrm_actor_up{id=\"" << label(a.id) << "\",kind=\""
+        << label(a.kind) << "\",state=\"" << to_string(a.state) << "\"} 1\n";
+  out << "# HELP socialcrm_actor_posts_total Posts an actor handled.\n"
+         "# TYPE socialcrm_actor_posts_total counter\n";
+  for (auto& a : actors)
+    out << "socialcrm_actor_posts_total{id=\"" << label(a.id) << "\"} "
+        << a.posts << "\n";
+  out << "# HELP socialcrm_actor_errors_total Errors an actor met.\n"
+         "# TYPE socialcrm_actor_errors_total counter\n";
+  for (auto& a : actors)
+    out << "socialcrm_actor_errors_total{id=\"" << label(a.id) << "\"} "
+        << a.errors << "\n";
+  return out.str();
+}
+
+} // namespace socialcrm::web
