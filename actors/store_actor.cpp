@@ -23,6 +23,10 @@ struct store_state {
 
 using store_pointer = store_actor::stateful_pointer<store_state>;
 
+// How often the store checks that today's top-10 snapshot exists: the
+// list may be an hour late after midnight, never wrong within a day.
+constexpr auto top10_check_interval = std::chrono::hours(1);
+
 // SQLite failures stop at this boundary and travel as error values.
 template <class F>
 auto guarded(F&& f) -> caf::result<decltype(f())> {
@@ -39,7 +43,14 @@ store_behavior(store_pointer self, std::shared_ptr<storage::database> db) {
   // caller; the actor takes it over.
   self->state.db = std::move(db);
   self->state.w = std::make_unique<storage::writer>(*self->state.db);
+  // The negotiation column's top-10 filter reads the day's frozen list:
+  // make sure it exists now and after each UTC midnight.
+  self->send(self, tick_atom::value);
   return {
+    [self](tick_atom) {
+      guarded([&] { return self->state.w->standings().top10(now_ms()).size(); });
+      self->delayed_send(self, top10_check_interval, tick_atom::value);
+    },
     [self](ingest_atom, const ingest_batch& batch) -> caf::result<ingest_result> {
       return guarded([&] { return self->state.w->ingest(batch, now_ms()); });
     },

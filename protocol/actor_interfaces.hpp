@@ -23,7 +23,9 @@ using store_actor = caf::typed_actor<
   // Every associated social profile with its person and standing.
   caf::replies_to<people_atom>::with<std::vector<profile_entry>>,
   // A source actor changes its account: reauth_required, refreshed tokens.
-  caf::replies_to<account_atom, account_update>::with<bool>>;
+  caf::replies_to<account_atom, account_update>::with<bool>,
+  // Internal: freezes the day's top-10 deals (sent to itself hourly).
+  caf::reacts_to<tick_atom>>;
 
 /// One per gateway node: fans events out to the session actors there.
 using hub_actor = caf::typed_actor<
