@@ -156,6 +156,8 @@ expected<serve_options> resolve(const serve_flags& flags) {
   }
   if (flags.poll_interval)
     out.poll_interval_s = *flags.poll_interval;
+  else if (out.demo && out.poll_interval_s == serve_options{}.poll_interval_s)
+    out.poll_interval_s = demo_poll_interval_s;
   if (!(out.poll_interval_s >= min_poll_interval_s
         && out.poll_interval_s <= max_poll_interval_s))
     return make_error("bad_poll_interval",

@@ -63,6 +63,8 @@ bool valid_base_url(const std::string& url);
 /// Limits on what the operator may ask for, and why.
 /// Polling faster than 10 times a second only burns the rate limits.
 inline constexpr double min_poll_interval_s = 0.1;
+/// The demo polls its local emulator every 2 s so columns move visibly.
+inline constexpr double demo_poll_interval_s = 2;
 /// An hour between polls makes columns look dead; nobody wants that.
 inline constexpr double max_poll_interval_s = 3600;
 

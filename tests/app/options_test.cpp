@@ -46,6 +46,9 @@ TEST_CASE("serve options are validated with a code naming the problem",
     CHECK(code_of(f) == "missing_data_dir");
     f.demo = true;
     CHECK(resolve(f)->data_dir == "./demo-data");
+    CHECK(resolve(f)->poll_interval_s == demo_poll_interval_s);
+    f.poll_interval = 7;
+    CHECK(resolve(f)->poll_interval_s == 7);
   }
   SECTION("a network that does not exist") {
     f.networks = {"myspace=http://x"};
