@@ -4,6 +4,7 @@
 #include "actors/store_actor.hpp"
 #include "actors/system_config.hpp"
 #include "app/commands.hpp"
+#include "app/demo.hpp"
 #include "app/ingestion.hpp"
 #include "app/signals.hpp"
 #include "sim/emulator.hpp"
@@ -65,6 +66,16 @@ int run_serve(const serve_options& given) {
     for (auto net : all_networks)
       opts.network_urls.emplace(net, emulator->base_url() + "/"
                                        + std::string(to_string(net)));
+    auto demo = prepare_demo(emulator->base_url(), opts.data_dir,
+                             database_path(opts));
+    if (!demo) {
+      spdlog::error("cannot prepare the demo: {}", demo.error().message);
+      return 1;
+    }
+    spdlog::info("demo: {} accounts linked (one per network), {} CRM people "
+                 "created{}",
+                 demo->accounts, demo->people,
+                 demo->people == 0 ? " (reusing the data directory's)" : "");
   }
 
   system_config cfg;
