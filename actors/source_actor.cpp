@@ -79,14 +79,13 @@ void load(source_pointer self) {
     if (!st.accounts.count(task.account_id)) {
       account_session session;
       auto a = accounts.find(task.account_id);
-      auto url = st.ctx->base_urls.find(task.net);
-      if (a && a->status == "active" && url != st.ctx->base_urls.end()) {
+      auto opts = connector_options_for(*st.ctx, task.net);
+      if (a && a->status == "active" && opts) {
         auto access = st.ctx->box->open(a->access_token);
         auto refresh = a->refresh_token.empty()
                          ? expected<std::string>(std::string())
                          : st.ctx->box->open(a->refresh_token);
-        session.conn = networks::make_connector(
-          task.net, {url->second, st.ctx->budgets, "", ""});
+        session.conn = networks::make_connector(task.net, *opts);
         if (access && refresh && session.conn)
           session.creds = {*access, *refresh, a->token_expires_at,
                            a->network_user_id, a->handle, a->page_id};
@@ -294,6 +293,19 @@ caf::behavior source_behavior(source_pointer self,
 }
 
 } // namespace
+
+std::optional<networks::connector_options>
+connector_options_for(const source_context& ctx, network net) {
+  auto url = ctx.base_urls.find(net);
+  if (url == ctx.base_urls.end())
+    return std::nullopt;
+  networks::connector_options opts{url->second, ctx.budgets, "", ""};
+  if (auto c = ctx.oauth_clients.find(net); c != ctx.oauth_clients.end()) {
+    opts.client_id = c->second.first;
+    opts.client_secret = c->second.second;
+  }
+  return opts;
+}
 
 unix_ms backoff_delay_ms(int failures, double poll_interval_s) {
   // 1 s, 2 s, 4 s ... 60 s for the default 15 s interval; a test with a

@@ -6,6 +6,7 @@
 #include <caf/actor_system.hpp>
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,6 +49,8 @@ struct source_context {
   std::shared_ptr<storage::secret_box> box;
   std::shared_ptr<networks::rate_budgets> budgets;
   std::map<network, std::string> base_urls;
+  /// OAuth client (id, secret) per network, for token refreshes.
+  std::map<network, std::pair<std::string, std::string>> oauth_clients;
   double poll_interval_s = 15;
   classifier_actor classifier;
   store_actor store;
@@ -63,6 +66,11 @@ struct source_context {
 caf::actor spawn_source(caf::actor_system& sys,
                         std::shared_ptr<const source_context> ctx,
                         source_spec spec);
+
+/// The options of `net`'s connector in this context; nullopt when the
+/// network has no base URL configured.
+std::optional<networks::connector_options>
+connector_options_for(const source_context& ctx, network net);
 
 /// Backoff after consecutive failures: 1 s doubling up to a minute, scaled
 /// by the poll interval so tests with a fast interval back off fast too.

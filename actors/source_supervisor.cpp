@@ -35,11 +35,8 @@ void add_account_sources(const source_context& ctx,
                          const std::vector<storage::linked_account>& active,
                          std::vector<source_spec>& out) {
   for (auto& a : active) {
-    auto url = ctx.base_urls.find(a.net);
-    auto conn = url == ctx.base_urls.end()
-                  ? nullptr
-                  : networks::make_connector(a.net, {url->second, ctx.budgets,
-                                                     "", ""});
+    auto opts = connector_options_for(ctx, a.net);
+    auto conn = opts ? networks::make_connector(a.net, *opts) : nullptr;
     if (!conn)
       continue;
     source_spec spec;
@@ -71,11 +68,8 @@ void add_column_sources(const source_context& ctx, storage::database& db,
     spec.id = "source:column:" + std::to_string(c.id);
     spec.ref = {0, c.id};
     for (auto& [net, a] : by_net) {
-      auto url = ctx.base_urls.find(net);
-      auto conn = url == ctx.base_urls.end()
-                    ? nullptr
-                    : networks::make_connector(net, {url->second, ctx.budgets,
-                                                      "", ""});
+      auto opts = connector_options_for(ctx, net);
+      auto conn = opts ? networks::make_connector(net, *opts) : nullptr;
       if (!conn)
         continue;
       if (c.type == storage::column_type::keyword && conn->can_search())

@@ -18,6 +18,7 @@ caf::actor start_ingestion(caf::actor_system& sys, const serve_options& opts,
       .string());
   ctx->budgets = std::make_shared<networks::rate_budgets>();
   ctx->base_urls = opts.network_urls;
+  ctx->oauth_clients = opts.oauth_clients;
   ctx->poll_interval_s = opts.poll_interval_s;
   ctx->classifier = std::move(classifier);
   ctx->store = std::move(store);

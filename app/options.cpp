@@ -74,6 +74,15 @@ std::optional<error_info> read_config(const std::string& path,
                             + std::string(name.str())
                             + "] base_url must be an http:// or https:// URL");
       out.network_urls[*net] = *url;
+      auto& t = *value.as_table();
+      auto id = t["client_id"].value<std::string>();
+      auto secret = t["client_secret"].value<std::string>();
+      if (secret && !id)
+        return make_error("bad_config", "config file " + path + ": [networks."
+                                          + std::string(name.str())
+                                          + "] client_secret without client_id");
+      if (id)
+        out.oauth_clients[*net] = {*id, secret.value_or("")};
     }
   }
   if (auto listen = cfg["server"]["listen"].value<std::string>()) {

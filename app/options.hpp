@@ -30,6 +30,9 @@ struct serve_options {
   std::string role = "all"; // all, core, poller, gateway
   std::optional<endpoint> join;
   std::map<network, std::string> network_urls; // base URL per network
+  /// OAuth client of this deployment per network ([networks.NAME]
+  /// client_id / client_secret): what token refreshes and linking use.
+  std::map<network, std::pair<std::string, std::string>> oauth_clients;
   double poll_interval_s = 15;
 };
 

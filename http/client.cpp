@@ -5,6 +5,9 @@
 #include "http/url.hpp"
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -21,10 +24,17 @@ namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+
 struct client::impl {
   client_options opts;
   net::io_context ioc;
-  std::optional<beast::tcp_stream> stream;
+  // Real networks are https: peers are verified against the system's CA
+  // store (or opts.ca_file) and the host name, with SNI.
+  net::ssl::context tls_ctx{net::ssl::context::tls_client};
+  bool tls_ready = false;
+  std::optional<beast::tcp_stream> stream; // plain http
+  std::optional<tls_stream> secure;        // https
   beast::flat_buffer buffer;
   std::string origin; // "http://host:port" of the open connection
   std::size_t opened = 0;
@@ -62,20 +72,70 @@ struct client::impl {
       stream.reset();
       return "connect " + u.origin() + ": " + ec.message();
     }
+    if (u.scheme == "https") {
+      if (auto err = handshake(u); !err.empty()) {
+        stream.reset();
+        secure.reset();
+        return err;
+      }
+    }
     origin = u.origin();
     buffer.clear();
     ++opened;
     return {};
   }
 
+  std::string handshake(const url& u) {
+    if (!tls_ready) {
+      beast::error_code e;
+      tls_ctx.set_verify_mode(net::ssl::verify_peer, e);
+      if (opts.ca_file.empty())
+        tls_ctx.set_default_verify_paths(e);
+      else
+        tls_ctx.load_verify_file(opts.ca_file, e);
+      if (e)
+        return "tls: cannot load trusted certificates: " + e.message();
+      tls_ready = true;
+    }
+    secure.emplace(std::move(*stream), tls_ctx);
+    stream.reset();
+    // SNI: hosts behind shared front ends pick the certificate by name.
+    if (!SSL_set_tlsext_host_name(secure->native_handle(), u.host.c_str()))
+      return "tls: cannot set server name " + u.host;
+    secure->set_verify_callback(net::ssl::host_name_verification(u.host));
+    beast::get_lowest_layer(*secure).expires_after(opts.connect_timeout);
+    auto ec = run([&](beast::error_code& out) {
+      secure->async_handshake(net::ssl::stream_base::client,
+                              [&](beast::error_code e) { out = e; });
+    });
+    if (ec)
+      return "tls handshake with " + u.origin() + ": " + ec.message();
+    return {};
+  }
+
+  bool open() const { return stream.has_value() || secure.has_value(); }
+
+  beast::tcp_stream& lowest() {
+    return secure ? beast::get_lowest_layer(*secure) : *stream;
+  }
+
   void drop() {
-    if (stream) {
+    if (open()) {
       beast::error_code ignored;
-      stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
-      stream->close();
+      lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+      lowest().close();
     }
     stream.reset();
+    secure.reset();
     origin.clear();
+  }
+
+  // Calls f with whichever stream the connection uses.
+  template <class F>
+  auto with_stream(F&& f) {
+    if (secure)
+      return f(*secure);
+    return f(*stream);
   }
 
   // One exchange on the open connection. `fresh` is false when nothing was
@@ -83,10 +143,12 @@ struct client::impl {
   client_result exchange(const bhttp::request<bhttp::string_body>& req,
                          bool& nothing_received) {
     nothing_received = true;
-    stream->expires_after(opts.request_timeout);
+    lowest().expires_after(opts.request_timeout);
     auto ec = run([&](beast::error_code& out) {
-      bhttp::async_write(*stream, req,
-                         [&](beast::error_code e, std::size_t) { out = e; });
+      with_stream([&](auto& s) {
+        bhttp::async_write(s, req,
+                           [&](beast::error_code e, std::size_t) { out = e; });
+      });
     });
     if (ec)
       return {std::nullopt, "write: " + ec.message()};
@@ -96,11 +158,13 @@ struct client::impl {
       parser.skip(true);
     std::size_t got = 0;
     ec = run([&](beast::error_code& out) {
-      bhttp::async_read(*stream, buffer, parser,
-                        [&](beast::error_code e, std::size_t n) {
-                          out = e;
-                          got = n;
-                        });
+      with_stream([&](auto& s) {
+        bhttp::async_read(s, buffer, parser,
+                          [&](beast::error_code e, std::size_t n) {
+                            out = e;
+                            got = n;
+                          });
+      });
     });
     if (ec) {
       nothing_received = got == 0 && !parser.got_some();
@@ -137,8 +201,6 @@ client_result client::send(const std::string& method, const std::string& url_tex
   auto u = parse_url(url_text);
   if (!u)
     return {std::nullopt, "bad url: " + url_text};
-  if (u->scheme != "http")
-    return {std::nullopt, "https is not supported yet: " + url_text};
   auto& s = *impl_;
   bhttp::request<bhttp::string_body> req;
   req.method_string(method);
@@ -146,17 +208,18 @@ client_result client::send(const std::string& method, const std::string& url_tex
   req.version(11);
   for (const auto& [name, value] : headers)
     req.insert(name, value);
+  bool default_port = u->port == (u->scheme == "https" ? 443 : 80);
   if (!headers.has("Host"))
-    req.set(bhttp::field::host, u->port == 80 ? u->host
-                                              : u->host + ":"
-                                                  + std::to_string(u->port));
+    req.set(bhttp::field::host, default_port ? u->host
+                                             : u->host + ":"
+                                                 + std::to_string(u->port));
   if (!headers.has("User-Agent"))
     req.set(bhttp::field::user_agent, s.opts.user_agent);
   req.body() = body;
   req.keep_alive(true);
   req.prepare_payload();
 
-  bool reused = s.stream.has_value() && s.origin == u->origin();
+  bool reused = s.open() && s.origin == u->origin();
   if (!reused) {
     s.drop();
     if (auto err = s.connect(*u); !err.empty())

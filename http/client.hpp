@@ -2,9 +2,8 @@
 
 // A synchronous HTTP/1.1 client: one keep-alive connection reused while
 // requests go to the same origin, timeouts on every step, errors as values.
-// Used by tests and by the network connectors. Plain http today; https
-// will come as a second connection kind behind the same interface (the
-// connection is private to client.cpp, where beast::ssl_stream fits).
+// Used by tests and by the network connectors: http for the emulator,
+// https (OpenSSL, peer and host name verified, SNI) for real networks.
 
 #include "http/message.hpp"
 
@@ -25,6 +24,9 @@ struct client_options {
   /// Largest response body accepted (network API pages are far smaller).
   std::uint64_t body_limit = 64 * 1024 * 1024;
   std::string user_agent = "socialcrm";
+  /// PEM file of the certificates trusted for https; "" = the system's CA
+  /// store (what real networks need).
+  std::string ca_file;
 };
 
 /// A response, or why there is none (connection refused, timeout, bad URL).

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config ccache
+  build-essential cmake ninja-build pkg-config ccache openssl
   libcaf-dev libboost-dev libboost-system-dev libssl-dev
   libsqlite3-dev libsqlitecpp-dev sqlite3
   libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev

@@ -92,6 +92,19 @@ TEST_CASE("the config file sets networks and is checked", "[options]") {
       CHECK(resolve(f)->listen.port == 1);
     }
   }
+  SECTION("OAuth client credentials per network") {
+    f.config_file = write("[networks.mastodon]\nbase_url = \"https://m.example\"\n"
+                          "client_id = \"abc\"\nclient_secret = \"s3\"\n");
+    auto o = resolve(f);
+    REQUIRE(o);
+    CHECK(o->oauth_clients.at(network::mastodon).first == "abc");
+    CHECK(o->oauth_clients.at(network::mastodon).second == "s3");
+  }
+  SECTION("a client secret without its id is refused") {
+    f.config_file = write("[networks.x]\nbase_url = \"https://api.x.com\"\n"
+                          "client_secret = \"s3\"\n");
+    CHECK_THAT(resolve(f).error().message, Catch::Contains("client_id"));
+  }
   SECTION("a syntax error names the line") {
     f.config_file = write("[server\n");
     auto o = resolve(f);
