@@ -93,6 +93,7 @@ TEST_CASE("the config file sets networks and is checked", "[options]") {
     }
   }
   SECTION("OAuth client credentials per network") {
+    f.data_dir = "d";
     f.config_file = write("[networks.mastodon]\nbase_url = \"https://m.example\"\n"
                           "client_id = \"abc\"\nclient_secret = \"s3\"\n");
     auto o = resolve(f);
@@ -101,6 +102,7 @@ TEST_CASE("the config file sets networks and is checked", "[options]") {
     CHECK(o->oauth_clients.at(network::mastodon).second == "s3");
   }
   SECTION("a client secret without its id is refused") {
+    f.data_dir = "d";
     f.config_file = write("[networks.x]\nbase_url = \"https://api.x.com\"\n"
                           "client_secret = \"s3\"\n");
     CHECK_THAT(resolve(f).error().message, Catch::Contains("client_id"));
