@@ -1,4 +1,5 @@
 #include "networks/bluesky_connector.hpp"
+#include "tests/networks/connector_checks.hpp"
 #include "tests/sim/sim_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -209,26 +210,10 @@ TEST_CASE("the Bluesky connector maps XRPC errors to what a source must do",
     CHECK(page.error.kind == failure_kind::reauth_required);
   }
   SECTION("a 5xx is transient") {
-    w.control("/faults",
-              {{"network", "bluesky"}, {"kind", "error_5xx"}, {"count", 1}});
-    auto page = w.poll(feed::mentions);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::transient);
-    CHECK(w.poll(feed::mentions));
+    test::check_5xx_is_transient(w, "bluesky", feed::mentions);
   }
   SECTION("a rate-limit storm is waited out, never sent into") {
-    w.control("/faults",
-              {{"network", "bluesky"}, {"kind", "rate_limit"}, {"count", 1}});
-    auto page = w.poll(feed::mentions);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::rate_limited);
-    CHECK(page.error.retry_at > now_ms());
-    auto before = w.stats("bluesky").at("requests").get<long>();
-    auto again = w.poll(feed::own_posts);
-    REQUIRE_FALSE(again);
-    CHECK(again.error.kind == failure_kind::rate_limited);
-    CHECK(w.stats("bluesky").at("requests").get<long>() == before);
-    CHECK(w.stats("bluesky").at("rate_limit_violations").get<long>() == 0);
+    test::check_throttle_is_waited_out(w, "bluesky", feed::mentions, feed::own_posts);
   }
 }
 

@@ -1,4 +1,5 @@
 #include "networks/facebook_connector.hpp"
+#include "tests/networks/connector_checks.hpp"
 #include "tests/sim/sim_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -243,26 +244,10 @@ TEST_CASE("the Facebook connector maps Graph errors to what a source must do",
     CHECK(refreshed.error.kind == failure_kind::reauth_required);
   }
   SECTION("a 5xx is transient") {
-    w.control("/faults",
-              {{"network", "facebook"}, {"kind", "error_5xx"}, {"count", 1}});
-    auto page = w.poll(feed::page_messages);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::transient);
-    CHECK(w.poll(feed::page_messages));
+    test::check_5xx_is_transient(w, "facebook", feed::page_messages);
   }
   SECTION("a throttled page is waited out, never sent into") {
-    w.control("/faults",
-              {{"network", "facebook"}, {"kind", "rate_limit"}, {"count", 1}});
-    auto page = w.poll(feed::mentions);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::rate_limited);
-    CHECK(page.error.retry_at > now_ms());
-    auto before = w.stats("facebook").at("requests").get<long>();
-    auto again = w.poll(feed::comments);
-    REQUIRE_FALSE(again);
-    CHECK(again.error.kind == failure_kind::rate_limited);
-    CHECK(w.stats("facebook").at("requests").get<long>() == before);
-    CHECK(w.stats("facebook").at("rate_limit_violations").get<long>() == 0);
+    test::check_throttle_is_waited_out(w, "facebook", feed::mentions, feed::comments);
   }
   SECTION("a usage budget running out slows polling before the wall") {
     w.control("/limits", {{"network", "facebook"}, {"limit", 4}});

@@ -1,4 +1,5 @@
 #include "networks/googleplus_connector.hpp"
+#include "tests/networks/connector_checks.hpp"
 #include "tests/sim/sim_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -179,26 +180,10 @@ TEST_CASE("the Google+ connector maps Google's errors and refreshes tokens",
     CHECK(w.poll(feed::own_posts));
   }
   SECTION("a 5xx is transient") {
-    w.control("/faults",
-              {{"network", "googleplus"}, {"kind", "error_5xx"}, {"count", 1}});
-    auto page = w.poll(feed::comments);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::transient);
-    CHECK(w.poll(feed::comments));
+    test::check_5xx_is_transient(w, "googleplus", feed::comments);
   }
   SECTION("a spent quota is waited out, never sent into") {
-    w.control("/faults",
-              {{"network", "googleplus"}, {"kind", "rate_limit"}, {"count", 1}});
-    auto page = w.poll(feed::own_posts);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::rate_limited);
-    CHECK(page.error.retry_at > now_ms());
-    auto before = w.stats("googleplus").at("requests").get<long>();
-    auto again = w.poll(feed::comments);
-    REQUIRE_FALSE(again);
-    CHECK(again.error.kind == failure_kind::rate_limited);
-    CHECK(w.stats("googleplus").at("requests").get<long>() == before);
-    CHECK(w.stats("googleplus").at("rate_limit_violations").get<long>() == 0);
+    test::check_throttle_is_waited_out(w, "googleplus", feed::own_posts, feed::comments);
   }
 }
 

@@ -1,4 +1,5 @@
 #include "networks/mastodon_connector.hpp"
+#include "tests/networks/connector_checks.hpp"
 #include "tests/sim/sim_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -172,26 +173,10 @@ TEST_CASE("the Mastodon connector maps Mastodon's errors to what a source "
     CHECK(r.error.kind == failure_kind::reauth_required);
   }
   SECTION("a 5xx is transient") {
-    w.control("/faults",
-              {{"network", "mastodon"}, {"kind", "error_5xx"}, {"count", 1}});
-    auto page = w.poll(feed::mentions);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::transient);
-    CHECK(w.poll(feed::mentions));
+    test::check_5xx_is_transient(w, "mastodon", feed::mentions);
   }
   SECTION("a rate-limit storm is waited out, never sent into") {
-    w.control("/faults",
-              {{"network", "mastodon"}, {"kind", "rate_limit"}, {"count", 1}});
-    auto page = w.poll(feed::mentions);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::rate_limited);
-    CHECK(page.error.retry_at > now_ms());
-    auto before = w.stats("mastodon").at("requests").get<long>();
-    auto again = w.poll(feed::own_posts);
-    REQUIRE_FALSE(again);
-    CHECK(again.error.kind == failure_kind::rate_limited);
-    CHECK(w.stats("mastodon").at("requests").get<long>() == before);
-    CHECK(w.stats("mastodon").at("rate_limit_violations").get<long>() == 0);
+    test::check_throttle_is_waited_out(w, "mastodon", feed::mentions, feed::own_posts);
   }
   SECTION("a small window is spread out and never overrun") {
     w.control("/limits", {{"network", "mastodon"}, {"limit", 6},

@@ -1,4 +1,5 @@
 #include "networks/x_connector.hpp"
+#include "tests/networks/connector_checks.hpp"
 #include "tests/sim/sim_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -139,26 +140,10 @@ TEST_CASE("the X connector maps X's errors to what a source must do",
     CHECK(page.error.kind == failure_kind::reauth_required);
   }
   SECTION("a 5xx is transient") {
-    w.control("/faults", {{"network", "x"}, {"kind", "error_5xx"}, {"count", 1}});
-    auto page = w.poll(feed::mentions);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::transient);
-    CHECK(w.poll(feed::mentions)); // and the next one works
+    test::check_5xx_is_transient(w, "x", feed::mentions);
   }
   SECTION("a rate-limit storm is waited out, never sent into") {
-    w.control("/faults", {{"network", "x"}, {"kind", "rate_limit"}, {"count", 1}});
-    auto page = w.poll(feed::mentions);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::rate_limited);
-    CHECK(page.error.retry_at > 0);
-    // The window is spent as far as the budget knows: the next poll is
-    // refused locally and nothing reaches the network.
-    auto before = w.stats("x").at("requests").get<long>();
-    auto again = w.poll(feed::mentions);
-    REQUIRE_FALSE(again);
-    CHECK(again.error.kind == failure_kind::rate_limited);
-    CHECK(w.stats("x").at("requests").get<long>() == before);
-    CHECK(w.stats("x").at("rate_limit_violations").get<long>() == 0);
+    test::check_throttle_is_waited_out(w, "x", feed::mentions, feed::mentions);
   }
 }
 
