@@ -359,8 +359,14 @@ world::page_with_faults(std::string_view network_id,
     else
       out.push_back(out.back());
   }
-  if (faults_.take(network_id, fault_kind::out_of_order, now_ms))
+  if (faults_.take(network_id, fault_kind::out_of_order, now_ms)) {
+    // Across pages too: the next page's first item shows up early (as when
+    // items shift between pages while a client walks them), then the page
+    // comes in reverse order.
+    if (end < all.size())
+      out.push_back(all[end]);
     std::reverse(out.begin(), out.end());
+  }
   return out;
 }
 

@@ -122,6 +122,28 @@ TEST_CASE("out_of_order faults serve a page in the wrong order",
   CHECK(normal.at("data")[0].at("id") == ids[2]);
 }
 
+TEST_CASE("out_of_order faults move an item of the next page onto this one",
+          "[sim][faults][integration]") {
+  x_faults f;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i)
+    ids.push_back(
+      f.add_post("x", f.fan, "@acme " + std::to_string(i), "mention", f.org));
+  f.fault({{"kind", "out_of_order"}, {"count", 1}});
+  // Newest first, 5 a page: ids[5..1] belong on page one, ids[0] on page two.
+  auto first = body_of(f.get("/x/2/users/" + f.org
+                               + "/mentions?max_results=5", f.tok));
+  REQUIRE(first.at("data").size() == 6);
+  CHECK(first.at("data")[0].at("id") == ids[0]); // early, and first
+  auto token = first.at("meta").at("next_token").get<std::string>();
+  auto second = body_of(f.get("/x/2/users/" + f.org
+                                + "/mentions?max_results=5&pagination_token="
+                                + token,
+                              f.tok));
+  REQUIRE(second.at("data").size() == 1);
+  CHECK(second.at("data")[0].at("id") == ids[0]); // and again where it belongs
+}
+
 TEST_CASE("the fault API refuses unknown kinds", "[sim][faults][integration]") {
   x_faults f;
   auto r = f.post_json("/_sim/faults", {{"network", "x"}, {"kind", "meteor"}});
