@@ -18,6 +18,7 @@
 #include <csignal>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 namespace socialcrm::app {
 
@@ -25,6 +26,14 @@ namespace {
 
 // How long a stop waits for the actors to drain their mailboxes.
 constexpr auto drain_timeout = std::chrono::seconds(10);
+
+// Asks actors to stop (null handles are skipped): the error paths of a
+// start-up that failed half-way.
+void stop_actors(const std::vector<caf::actor>& actors) {
+  for (const auto& a : actors)
+    if (a)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
 
 std::string database_path(const serve_options& opts) {
   return (std::filesystem::path(opts.data_dir) / "socialcrm.db").string();
@@ -93,15 +102,17 @@ int run_serve(const serve_options& given) {
   auto hub = spawn_hub(sys, registry);
   auto classifier = spawn_classifier(sys, store, registry);
   caf::anon_send(classifier, add_hub_atom::value, hub);
+  // The core actors, in the order a stop drains them.
+  std::vector<caf::actor> core{caf::actor_cast<caf::actor>(classifier),
+                               caf::actor_cast<caf::actor>(hub),
+                               caf::actor_cast<caf::actor>(store),
+                               caf::actor_cast<caf::actor>(registry)};
   caf::actor sources;
   try {
     sources = start_ingestion(sys, opts, path, classifier, store, registry);
   } catch (const std::exception& e) {
     spdlog::error("cannot start ingestion: {}", e.what());
-    caf::anon_send_exit(classifier, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(hub, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+    stop_actors(core);
     return 1;
   }
   spdlog::info("actors running: registry, store, classifier, hub "
@@ -122,11 +133,8 @@ int run_serve(const serve_options& given) {
     spdlog::error("cannot serve HTTP on {}: {}", opts.listen.to_string(),
                   e.what());
     web_server.reset();
-    for (auto a : {sources, caf::actor_cast<caf::actor>(classifier),
-                   caf::actor_cast<caf::actor>(hub),
-                   caf::actor_cast<caf::actor>(store),
-                   caf::actor_cast<caf::actor>(registry)})
-      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    stop_actors({sources});
+    stop_actors(core);
     return 1;
   }
   // Scripts wait for this line.
@@ -152,10 +160,7 @@ int run_serve(const serve_options& given) {
                  spdlog::warn("classifier did not drain: {}",
                               caf::to_string(err));
                });
-    for (auto a : {caf::actor_cast<caf::actor>(classifier),
-                   caf::actor_cast<caf::actor>(hub),
-                   caf::actor_cast<caf::actor>(store),
-                   caf::actor_cast<caf::actor>(registry)})
+    for (const auto& a : core)
       self->send_exit(a, caf::exit_reason::user_shutdown);
   }
   sys.await_all_actors_done();
