@@ -19,6 +19,7 @@ struct registry_state {
   registry_state() = default;
 
   std::map<std::string, entry> actors; // by id: the console lists them sorted
+  std::string node; // which node this registry watches, for the console
   static inline const char* name = "registry";
 };
 
@@ -34,7 +35,9 @@ bool forward(registry_pointer self, const std::string& id) {
   return true;
 }
 
-registry_actor::behavior_type registry_behavior(registry_pointer self) {
+registry_actor::behavior_type registry_behavior(registry_pointer self,
+                                                std::string node) {
+  self->state.node = std::move(node);
   self->set_down_handler([self](const caf::down_msg& dm) {
     for (auto& [id, e] : self->state.actors)
       if (e.handle && e.handle.address() == dm.source) {
@@ -85,7 +88,9 @@ registry_actor::behavior_type registry_behavior(registry_pointer self) {
 } // namespace
 
 registry_actor spawn_registry(caf::actor_system& sys) {
-  return sys.spawn(registry_behavior);
+  // At least one spawn argument: with none, CAF 0.17's init_fun_factory
+  // dereferences a null argument tuple (UBSan aborts `serve` at start-up).
+  return sys.spawn(registry_behavior, std::string("local"));
 }
 
 } // namespace socialcrm

@@ -69,30 +69,31 @@ private:
 
 using call_ptr = std::shared_ptr<call>;
 
+/// Like ask(), with `on_error(error_info)` deciding what an error means.
+template <class Result, class Handle, class F, class G, class... Ts>
+void ask_or(const call_ptr& c, const Handle& dest, F on_ok, G on_error,
+            Ts... xs) {
+  // The timeout is a spawn argument rather than a capture: CAF 0.17
+  // dereferences a null argument tuple when an actor is spawned without
+  // arguments (caf/detail/init_fun_factory.hpp), which UBSan reports.
+  c->state.sys.spawn(
+      [=](caf::event_based_actor* self, caf::timespan timeout) mutable {
+        self->request(dest, timeout, xs...)
+            .then(
+                [=](Result& r) mutable { on_ok(r); },
+                [=](caf::error& err) mutable { on_error(to_error_info(err)); });
+      },
+      caf::timespan{c->state.limits.actor_timeout});
+}
+
 /// Sends `xs...` to `dest` and calls `on_ok(Result&)` with the answer; an
 /// error (including the timeout of web_limits::actor_timeout) answers the
 /// call with its status. A short-lived actor waits for the answer, so no
 /// I/O thread blocks.
 template <class Result, class Handle, class F, class... Ts>
 void ask(const call_ptr& c, const Handle& dest, F on_ok, Ts... xs) {
-  auto timeout = caf::timespan{c->state.limits.actor_timeout};
-  c->state.sys.spawn([=](caf::event_based_actor* self) mutable {
-    self->request(dest, timeout, xs...)
-        .then([=](Result& r) mutable { on_ok(r); },
-              [=](caf::error& err) { c->fail(to_error_info(err)); });
-  });
+  ask_or<Result>(
+      c, dest, std::move(on_ok), [c](const error_info& e) { c->fail(e); },
+      std::move(xs)...);
 }
-
-/// Like ask(), with `on_error(error_info)` deciding what an error means.
-template <class Result, class Handle, class F, class G, class... Ts>
-void ask_or(const call_ptr& c, const Handle& dest, F on_ok, G on_error,
-            Ts... xs) {
-  auto timeout = caf::timespan{c->state.limits.actor_timeout};
-  c->state.sys.spawn([=](caf::event_based_actor* self) mutable {
-    self->request(dest, timeout, xs...)
-        .then([=](Result& r) mutable { on_ok(r); },
-              [=](caf::error& err) mutable { on_error(to_error_info(err)); });
-  });
-}
-
 } // namespace socialcrm::web
