@@ -9,6 +9,7 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include <chrono>
@@ -43,6 +44,14 @@ struct actor_fixture {
     self->send_exit(hub, caf::exit_reason::user_shutdown);
     self->send_exit(store, caf::exit_reason::user_shutdown);
     self->send_exit(registry, caf::exit_reason::user_shutdown);
+  }
+
+  /// Spawns a function-based actor. It always passes one spawn argument:
+  /// with none, CAF 0.17 dereferences a null argument tuple (UBSan abort).
+  template <class F>
+  caf::actor spawn_fn(F f) {
+    return sys.spawn(
+      [f](caf::event_based_actor* self, int) { return f(self); }, 0);
   }
 
   /// A second connection to the same file, as another process would have.

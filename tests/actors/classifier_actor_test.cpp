@@ -90,8 +90,8 @@ TEST_CASE("the classifier stores a post delivered twice once and emits it "
                     ingest_batch{{}, {p}, {}})
         .then([&](const ingest_ack&) { ++acked; });
     };
-    f.sys.spawn(source);
-    f.sys.spawn(source);
+    f.spawn_fn(source);
+    f.spawn_fn(source);
     for (int i = 0; i < 1000 && acked < 2; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     REQUIRE(acked == 2);

@@ -47,7 +47,7 @@ TEST_CASE("the registry forwards console commands and refuses unknown ids",
   actor_fixture f;
   // A pollable actor that records the commands it receives.
   std::atomic<int> paused{0};
-  auto poller = f.sys.spawn([&](caf::event_based_actor*) -> caf::behavior {
+  auto poller = f.spawn_fn([&](caf::event_based_actor*) -> caf::behavior {
     return {[&](pause_atom) { ++paused; }};
   });
   f.self->send(f.registry, register_atom::value, std::string("source:test"),
