@@ -109,19 +109,9 @@ TEST_CASE("the Bluesky connector walks a backlog over several polls without "
             {{"network", "bluesky"}, {"kind", "duplicate"}, {"count", 3}});
   w.control("/faults",
             {{"network", "bluesky"}, {"kind", "out_of_order"}, {"count", 3}});
-  std::vector<post> all;
   std::string cursor;
-  bool more = true;
   int polls = 0;
-  while (more && polls < 10) {
-    auto page = w.poll(feed::mentions, cursor);
-    REQUIRE(page);
-    for (auto& p : page.value->posts)
-      all.push_back(p);
-    cursor = page.value->cursor;
-    more = page.value->more;
-    ++polls;
-  }
+  auto all = test::walk_backlog(w, feed::mentions, cursor, polls);
   CHECK(polls == 2);
   CHECK(all.size() == ids.size());
   CHECK(ids_of(all) == ids);

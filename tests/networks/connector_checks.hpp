@@ -8,8 +8,29 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 namespace socialcrm::test {
+
+/// Polls `f` from `cursor` until the connector says nothing more waits (at
+/// most `max_polls` times); returns every post in arrival order and leaves
+/// `cursor` and `polls` where the walk ended.
+template <class World>
+std::vector<post> walk_backlog(World& w, networks::feed f, std::string& cursor,
+                               int& polls, int max_polls = 10) {
+  std::vector<post> all;
+  bool more = true;
+  while (more && polls < max_polls) {
+    auto page = w.poll(f, cursor);
+    REQUIRE(page);
+    for (auto& p : page.value->posts)
+      all.push_back(p);
+    cursor = page.value->cursor;
+    more = page.value->more;
+    ++polls;
+  }
+  return all;
+}
 
 /// An injected 5xx is transient, and the next poll works.
 template <class World>

@@ -91,19 +91,9 @@ TEST_CASE("the Mastodon connector reads a backlog forward, page by page, "
             {{"network", "mastodon"}, {"kind", "duplicate"}, {"count", 2}});
   w.control("/faults",
             {{"network", "mastodon"}, {"kind", "out_of_order"}, {"count", 2}});
-  std::vector<post> all;
   std::string cursor;
-  bool more = true;
   int polls = 0;
-  while (more && polls < 10) {
-    auto page = w.poll(feed::mentions, cursor);
-    REQUIRE(page);
-    for (auto& p : page.value->posts)
-      all.push_back(p);
-    cursor = page.value->cursor;
-    more = page.value->more;
-    ++polls;
-  }
+  auto all = test::walk_backlog(w, feed::mentions, cursor, polls);
   CHECK(polls == 2);
   CHECK(all.size() == ids.size());
   CHECK(ids_of(all) == ids);
