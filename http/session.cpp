@@ -175,7 +175,15 @@ void session::refuse(unsigned status) {
   keep_alive_ = false;
   busy_ = true;
   self_ = shared_from_this();
-  send(response::make(status, "text/plain", std::string(reason_phrase(status))));
+  // The same error envelope as every API answer (API.md), with a fixed
+  // code per refusal: clients parse one shape whatever refused them.
+  const char* code = status == 413   ? "body_too_large"
+                     : status == 431 ? "headers_too_large"
+                                     : "request_refused";
+  send(response::make(status, "application/json",
+                      std::string("{\"error\":{\"code\":\"") + code
+                        + "\",\"message\":\""
+                        + std::string(reason_phrase(status)) + "\"}}"));
 }
 
 void session::do_close() {

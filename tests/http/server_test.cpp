@@ -85,6 +85,9 @@ TEST_CASE("bodies over the limit get 413 and the connection closes",
   auto r = c.send("POST", url(port, "/"), {}, std::string(4096, 'x'));
   REQUIRE(r.ok());
   CHECK(r->status == 413);
+  // The API's error envelope, not a bare reason phrase.
+  CHECK(r->headers.value("Content-Type") == "application/json");
+  CHECK(r->body == R"({"error":{"code":"body_too_large","message":"Payload Too Large"}})");
   auto small = c.send("POST", url(port, "/"), {}, "tiny");
   REQUIRE(small.ok());
   CHECK(small->status == 200);
