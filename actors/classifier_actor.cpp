@@ -35,6 +35,7 @@ struct classifier_state {
   // every association and standing change goes through this actor.
   std::unordered_map<author_key, known_person, author_key_hash> index;
   actor_info info = make_info("classifier");
+  unix_ms last_report = 0;
   static inline const char* name = "classifier";
 };
 
@@ -51,8 +52,20 @@ void publish(classifier_pointer self, const standing_event& ev) {
 }
 
 void report(classifier_pointer self) {
+  self->state.last_report = now_ms();
+  self->state.info.mailbox = static_cast<std::int64_t>(self->mailbox().size());
   if (self->state.registry)
     self->send(self->state.registry, status_atom::value, self->state.info);
+}
+
+// The console and /metrics show the classifier's backlog: report it after
+// batches, but at most once per interval so a busy classifier does not
+// flood the registry.
+constexpr unix_ms report_interval_ms = 1000;
+
+void maybe_report(classifier_pointer self) {
+  if (now_ms() - self->state.last_report >= report_interval_ms)
+    report(self);
 }
 
 // Updates the index after a standing or association change, so posts that
@@ -97,6 +110,7 @@ caf::result<ingest_ack> on_ingest(classifier_pointer self, ingest_batch& batch) 
         }
         rp.deliver(ingest_ack{static_cast<std::int64_t>(r.stored.size()),
                               r.duplicates});
+        maybe_report(self);
       },
       [self, rp](caf::error& err) mutable {
         ++self->state.info.errors;

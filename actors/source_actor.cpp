@@ -46,6 +46,7 @@ struct source_state {
 using source_pointer = caf::stateful_actor<source_state>*;
 
 void report(source_pointer self) {
+  self->state.info.mailbox = static_cast<std::int64_t>(self->mailbox().size());
   caf::anon_send(self->state.ctx->registry, status_atom::value,
                  self->state.info);
 }

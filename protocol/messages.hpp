@@ -158,6 +158,7 @@ struct actor_info {
   std::string last_error;
   unix_ms next_poll = 0;
   std::int64_t restarts = 0;
+  std::int64_t mailbox = 0; // messages waiting when it last reported
 };
 
 /// An actor_info whose id and kind are both `name`, starting.
@@ -171,7 +172,8 @@ inline actor_info make_info(const std::string& name) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, actor_info& x) {
   return f(caf::meta::type_name("actor_info"), x.id, x.kind, x.state, x.polls,
-           x.posts, x.errors, x.last_error, x.next_poll, x.restarts);
+           x.posts, x.errors, x.last_error, x.next_poll, x.restarts,
+           x.mailbox);
 }
 
 } // namespace socialcrm

@@ -88,6 +88,12 @@ std::string metrics::render(const crm_stats& db,
   for (auto& a : actors)
     out << "socialcrm_actor_posts_total{id=\"" << label(a.id) << "\"} "
         << a.posts << "\n";
+  out << "# HELP socialcrm_actor_mailbox Messages waiting in an actor's "
+         "mailbox when it last reported.\n"
+         "# TYPE socialcrm_actor_mailbox gauge\n";
+  for (auto& a : actors)
+    out << "socialcrm_actor_mailbox{id=\"" << label(a.id) << "\"} "
+        << a.mailbox << "\n";
   out << "# HELP socialcrm_actor_errors_total Errors an actor met.\n"
          "# TYPE socialcrm_actor_errors_total counter\n";
   for (auto& a : actors)

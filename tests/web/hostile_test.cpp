@@ -126,5 +126,6 @@ TEST_CASE("health and metrics answer without signing in",
                  Catch::Contains("socialcrm_http_request_duration_seconds_"
                                  "bucket") &&
                  Catch::Contains("socialcrm_sessions 1") &&
-                 Catch::Contains("socialcrm_actor_up{id=\"classifier\""));
+                 Catch::Contains("socialcrm_actor_up{id=\"classifier\"")
+                 && Catch::Contains("socialcrm_actor_mailbox{id=\"classifier\"}"));
 }
