@@ -76,6 +76,16 @@ expected<Record> find_in(SQLite::Database& db, const char* table,
   return read(st);
 }
 
+// Deletes the row `found` was read from; answers with what was deleted, or
+// with `found`'s not_found error when there was nothing to delete.
+template <class Record>
+expected<Record> remove_found(SQLite::Database& db, const char* table,
+                              std::int64_t id, expected<Record> found) {
+  if (found)
+    delete_row(db, table, id);
+  return found;
+}
+
 template <class Record, class Read>
 record_page<Record> list_in(SQLite::Database& db, const char* table,
                             const char* columns, const record_filter& f,
@@ -131,16 +141,12 @@ expected<note_data> attachment_repository::update(const note_data& patch,
   std::vector<column_value> values;
   if (names(patch.changed, "body"))
     values.push_back({"body", patch.body});
-  if (update_row(db_, "notes", patch.id, values) == 0)
-    return find(patch);
-  return find(patch);
+  update_row(db_, "notes", patch.id, values);
+  return find(patch); // not_found when there was no such note
 }
 
 expected<note_data> attachment_repository::remove(const note_data& key) {
-  auto before = find(key);
-  if (before)
-    delete_row(db_, "notes", key.id);
-  return before;
+  return remove_found(db_, "notes", key.id, find(key));
 }
 
 record_page<note_data>
@@ -185,10 +191,7 @@ expected<task_data> attachment_repository::update(const task_data& patch,
 }
 
 expected<task_data> attachment_repository::remove(const task_data& key) {
-  auto before = find(key);
-  if (before)
-    delete_row(db_, "tasks", key.id);
-  return before;
+  return remove_found(db_, "tasks", key.id, find(key));
 }
 
 record_page<task_data>
@@ -235,10 +238,7 @@ expected<email_data> attachment_repository::update(const email_data& patch,
 }
 
 expected<email_data> attachment_repository::remove(const email_data& key) {
-  auto before = find(key);
-  if (before)
-    delete_row(db_, "emails", key.id);
-  return before;
+  return remove_found(db_, "emails", key.id, find(key));
 }
 
 record_page<email_data>
