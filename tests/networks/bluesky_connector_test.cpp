@@ -186,12 +186,7 @@ TEST_CASE("the Bluesky connector maps XRPC errors to what a source must do",
           "[bluesky_connector][integration]") {
   bluesky_world w;
   SECTION("a revoked token needs new tokens") {
-    w.control("/faults", {{"network", "bluesky"},
-                          {"kind", "revoke_token"},
-                          {"user_id", w.org}});
-    auto page = w.poll(feed::mentions);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::reauth_required);
+    test::check_revoked_token_needs_relink(w, "bluesky", w.org, feed::mentions);
   }
   SECTION("an unknown token needs new tokens") {
     w.creds.access_token = "not-a-jwt";

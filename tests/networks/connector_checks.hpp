@@ -32,6 +32,19 @@ std::vector<post> walk_backlog(World& w, networks::feed f, std::string& cursor,
   return all;
 }
 
+/// A token the network revoked makes a poll answer reauth_required: the
+/// source must stop and the account be linked again.
+template <class World>
+void check_revoked_token_needs_relink(World& w, const std::string& net,
+                                      const std::string& user_id,
+                                      networks::feed f) {
+  w.control("/faults",
+            {{"network", net}, {"kind", "revoke_token"}, {"user_id", user_id}});
+  auto page = w.poll(f);
+  REQUIRE_FALSE(page);
+  CHECK(page.error.kind == networks::failure_kind::reauth_required);
+}
+
 /// An injected 5xx is transient, and the next poll works.
 template <class World>
 void check_5xx_is_transient(World& w, const std::string& net,

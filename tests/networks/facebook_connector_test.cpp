@@ -233,12 +233,7 @@ TEST_CASE("the Facebook connector maps Graph errors to what a source must do",
           "[facebook_connector][integration]") {
   facebook_world w;
   SECTION("a revoked token needs a new link, and cannot be refreshed") {
-    w.control("/faults", {{"network", "facebook"},
-                          {"kind", "revoke_token"},
-                          {"user_id", w.owner}});
-    auto page = w.poll(feed::mentions);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::reauth_required);
+    test::check_revoked_token_needs_relink(w, "facebook", w.owner, feed::mentions);
     auto refreshed = w.fb.refresh(w.creds);
     REQUIRE_FALSE(refreshed);
     CHECK(refreshed.error.kind == failure_kind::reauth_required);

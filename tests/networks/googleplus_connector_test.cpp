@@ -154,12 +154,7 @@ TEST_CASE("the Google+ connector maps Google's errors and refreshes tokens",
           "[googleplus_connector][integration]") {
   googleplus_world w;
   SECTION("a revoked token needs new tokens") {
-    w.control("/faults", {{"network", "googleplus"},
-                          {"kind", "revoke_token"},
-                          {"user_id", w.owner}});
-    auto page = w.poll(feed::own_posts);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::reauth_required);
+    test::check_revoked_token_needs_relink(w, "googleplus", w.owner, feed::own_posts);
     // A refresh token that was revoked too means a new link.
     w.creds.refresh_token = "1//revoked";
     auto r = w.gp.refresh(w.creds);

@@ -152,12 +152,7 @@ TEST_CASE("the Mastodon connector maps Mastodon's errors to what a source "
           "[mastodon_connector][integration]") {
   mastodon_world w;
   SECTION("a revoked token needs a new link") {
-    w.control("/faults", {{"network", "mastodon"},
-                          {"kind", "revoke_token"},
-                          {"user_id", w.org}});
-    auto page = w.poll(feed::mentions);
-    REQUIRE_FALSE(page);
-    CHECK(page.error.kind == failure_kind::reauth_required);
+    test::check_revoked_token_needs_relink(w, "mastodon", w.org, feed::mentions);
     auto r = w.m.refresh(w.creds);
     REQUIRE_FALSE(r);
     CHECK(r.error.kind == failure_kind::reauth_required);
