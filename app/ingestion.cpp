@@ -7,10 +7,10 @@
 
 namespace socialcrm::app {
 
-caf::actor start_ingestion(caf::actor_system& sys, const serve_options& opts,
-                           const std::string& db_path,
-                           classifier_actor classifier, store_actor store,
-                           registry_actor registry) {
+std::shared_ptr<source_context>
+make_source_context(const serve_options& opts, const std::string& db_path,
+                    classifier_actor classifier, store_actor store,
+                    registry_actor registry) {
   auto ctx = std::make_shared<source_context>();
   ctx->db_path = db_path;
   ctx->box = std::make_shared<storage::secret_box>(
@@ -23,6 +23,11 @@ caf::actor start_ingestion(caf::actor_system& sys, const serve_options& opts,
   ctx->classifier = std::move(classifier);
   ctx->store = std::move(store);
   ctx->registry = std::move(registry);
+  return ctx;
+}
+
+caf::actor start_ingestion(caf::actor_system& sys,
+                           std::shared_ptr<const source_context> ctx) {
   return spawn_source_supervisor(sys, std::move(ctx));
 }
 

@@ -95,6 +95,15 @@ std::optional<error_info> read_config(const std::string& path,
   }
   if (auto data = cfg["server"]["data"].value<std::string>())
     out.data_dir = *data;
+  if (auto url = cfg["server"]["public_url"].value<std::string>()) {
+    if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0)
+      return make_error("bad_config", "config file " + path +
+                                          ": [server] public_url must start "
+                                          "with http:// or https://");
+    out.public_url = *url;
+    while (!out.public_url.empty() && out.public_url.back() == '/')
+      out.public_url.pop_back();
+  }
   if (auto interval = cfg["polling"]["interval_s"].value<double>())
     out.poll_interval_s = *interval;
   return std::nullopt;

@@ -34,6 +34,9 @@ struct serve_options {
   /// client_id / client_secret): what token refreshes and linking use.
   std::map<network, std::pair<std::string, std::string>> oauth_clients;
   double poll_interval_s = 15;
+  /// Where browsers reach this server ([server] public_url), for the OAuth
+  /// redirect URI behind a proxy; "" = the listen address.
+  std::string public_url;
 };
 
 /// The validated settings of `socialcrm sim`.

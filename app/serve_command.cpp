@@ -10,6 +10,7 @@
 #include "sim/emulator.hpp"
 #include "web/bootstrap.hpp"
 #include "web/service.hpp"
+#include "web/social_context.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
@@ -108,8 +109,10 @@ int run_serve(const serve_options& given) {
                                caf::actor_cast<caf::actor>(store),
                                caf::actor_cast<caf::actor>(registry)};
   caf::actor sources;
+  std::shared_ptr<source_context> source_ctx;
   try {
-    sources = start_ingestion(sys, opts, path, classifier, store, registry);
+    source_ctx = make_source_context(opts, path, classifier, store, registry);
+    sources = start_ingestion(sys, source_ctx);
   } catch (const std::exception& e) {
     spdlog::error("cannot start ingestion: {}", e.what());
     stop_actors(core);
@@ -122,7 +125,14 @@ int run_serve(const serve_options& given) {
     spdlog::info("network {} at {}", to_string(net), url);
   std::unique_ptr<web::service> web_server;
   try {
-    web_server = std::make_unique<web::service>(sys, path, classifier, registry);
+    web::service_options web_opts;
+    web_opts.social = std::make_shared<web::social_context>();
+    web_opts.social->sources = source_ctx;
+    web_opts.social->supervisor = sources;
+    web_opts.social->hub = hub;
+    web_opts.social->public_url = opts.public_url;
+    web_server = std::make_unique<web::service>(sys, path, classifier, registry,
+                                                std::move(web_opts));
     auto port = web_server->start(opts.listen.host, opts.listen.port);
     auto host = opts.listen.host.find(':') == std::string::npos
                   ? opts.listen.host

@@ -15,6 +15,8 @@ namespace {
 const std::vector<const char*>& steps() {
   static const std::vector<const char*> all{
 #include "storage/schema_v1.sql.inc"
+      ,
+#include "storage/schema_v2.sql.inc"
   };
   return all;
 }

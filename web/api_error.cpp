@@ -2,14 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <utility>
 
 namespace socialcrm::web {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, unsigned>, 34> statuses{{
+constexpr std::pair<std::string_view, unsigned> statuses[] = {
     // 400: the request cannot be read at all.
     {"malformed_json", 400},
     {"json_too_deep", 400},
@@ -52,7 +51,43 @@ constexpr std::array<std::pair<std::string_view, unsigned>, 34> statuses{{
     {"timeout", 504},
     {"actor_failure", 500},
     {"storage_failure", 500},
-}};
+    // The social tab (issue 6). 400: the OAuth callback does not belong to
+    // an authorisation this server started.
+    {"oauth_state_mismatch", 400},
+    {"oauth_denied", 400},
+    // 403: the profile may not do this operation on this account (S-1.5).
+    {"operation_not_allowed", 403},
+    // 404
+    {"account_not_found", 404},
+    {"column_not_found", 404},
+    {"post_not_found", 404},
+    // 409: the state of the social settings refuses it.
+    {"confirmation_required", 409},
+    {"account_already_linked", 409},
+    {"no_linked_account", 409},
+    {"network_not_linked", 409},
+    {"network_not_configured", 409},
+    {"idempotency_key_reused", 409},
+    {"page_required", 409},
+    {"reauth_required", 409},
+    // 422: the column limits of S-4 and other field rules.
+    {"too_many_terms", 422},
+    {"too_many_people", 422},
+    {"follow_limit", 422},
+    {"empty_column", 422},
+    {"bad_term", 422},
+    {"page_not_found", 422},
+    {"image_too_large", 422},
+    {"action_not_supported", 422},
+    {"handle_not_found", 422},
+    // 502: the network answered, but not with success.
+    {"network_rejected", 502},
+    {"network_unavailable", 502},
+    {"network_bad_response", 502},
+    {"network_rate_limited", 503},
+    // 503: the process runs no social service (a node without one).
+    {"social_unavailable", 503},
+};
 
 } // namespace
 

@@ -12,6 +12,7 @@
 #include "web/limits.hpp"
 #include "web/metrics.hpp"
 #include "web/router.hpp"
+#include "web/social_context.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -33,6 +34,10 @@ struct service_state {
   registry_actor registry;
   web_limits limits;
   web::metrics metrics;
+  /// The social tab's settings and blocking threads; null when this
+  /// process serves no social tab (then its routes answer 503).
+  std::shared_ptr<social_context> social;
+  class blocking_pool* pool = nullptr;
 };
 
 struct call {

@@ -11,6 +11,9 @@ router make_api_router() {
   add_admin_routes(r);
   add_record_routes(r);
   add_ops_routes(r);
+  add_account_routes(r);
+  add_feed_routes(r);
+  add_action_routes(r);
   return r;
 }
 

@@ -18,6 +18,12 @@ void add_auth_routes(router& r);
 void add_admin_routes(router& r);
 void add_record_routes(router& r);
 void add_ops_routes(router& r);
+// The social tab (issue 6): linked accounts and OAuth (account_routes.cpp),
+// feeds, columns, filter, detail view and activity (feed_routes.cpp),
+// compose, actions and Unknown -> CRM (action_routes.cpp).
+void add_account_routes(router& r);
+void add_feed_routes(router& r);
+void add_action_routes(router& r);
 
 /// Refuses with 403 `forbidden` (and returns false) unless `allowed`.
 bool require(const call_ptr& c, bool allowed, const char* why);

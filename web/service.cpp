@@ -6,7 +6,9 @@
 #include "web/api_error.hpp"
 #include "web/auth.hpp"
 #include "web/call.hpp"
+#include "web/blocking_pool.hpp"
 #include "web/json_body.hpp"
+#include "web/live.hpp"
 #include "web/rate_limiter.hpp"
 #include "web/routes.hpp"
 #include "web/static_files.hpp"
@@ -84,7 +86,13 @@ struct service::impl {
       , routes(make_api_router())
       , files(opts.static_dir.empty() ? default_static_dir() : opts.static_dir)
       , limiter(opts.limits.rate_burst, opts.limits.rate_per_second,
-                opts.limits.rate_max_clients) {}
+                opts.limits.rate_max_clients) {
+    state.social = opts.social;
+    if (state.social && state.social->sources) {
+      pool = std::make_unique<blocking_pool>(state.social->sources->db_path);
+      state.pool = pool.get();
+    }
+  }
 
   void handle(http::request req, http::responder respond) {
     auto c = std::make_shared<call>(state, std::move(req), std::move(respond));
@@ -155,6 +163,7 @@ struct service::impl {
   router routes;
   static_files files;
   rate_limiter limiter;
+  std::unique_ptr<blocking_pool> pool;
   std::unique_ptr<http::server> server;
   bool stopped = false;
 };
@@ -179,10 +188,20 @@ std::uint16_t service::start(const std::string& host, std::uint16_t port) {
   limits.idle_timeout = l.idle_timeout;
   limits.threads = l.io_threads;
   impl_->server = std::make_unique<http::server>(
-      limits, [self = impl_.get()](http::request req, http::responder res) {
+      limits,
+      [self = impl_.get()](http::request req, http::responder res) {
         self->handle(std::move(req), std::move(res));
-      });
-  return impl_->server->start(host, port);
+      },
+      make_live_upgrade(impl_->state));
+  auto bound = impl_->server->start(host, port);
+  auto& social = impl_->state.social;
+  if (social && social->public_url.empty()) {
+    auto shown = host == "0.0.0.0" || host == "::" ? std::string("127.0.0.1")
+                 : host.find(':') != std::string::npos ? "[" + host + "]"
+                                                        : host;
+    social->public_url = "http://" + shown + ":" + std::to_string(bound);
+  }
+  return bound;
 }
 
 void service::stop() {
@@ -191,6 +210,8 @@ void service::stop() {
   impl_->stopped = true;
   if (impl_->server)
     impl_->server->stop();
+  if (impl_->pool)
+    impl_->pool->stop();
   caf::anon_send_exit(impl_->state.crm, caf::exit_reason::user_shutdown);
 }
 

@@ -15,11 +15,16 @@
 
 namespace socialcrm::web {
 
+struct social_context; // web/social_context.hpp
+
 struct service_options {
   /// Where the UI's files are; SOCIALCRM_STATIC_DIR overrides the default
   /// (web/static/ of the source tree the binary was built from).
   std::filesystem::path static_dir;
   web_limits limits;
+  /// Linked accounts, feeds, actions and the live WebSocket; without it
+  /// the social routes answer 503 `social_unavailable`.
+  std::shared_ptr<social_context> social;
 };
 
 /// The default static directory: $SOCIALCRM_STATIC_DIR, else the

@@ -68,16 +68,17 @@ api_result api_client::sign_in(const std::string& email,
   return r;
 }
 
-server_process::server_process(std::vector<std::string> env, bool with_admin)
+server_process::server_process(std::vector<std::string> env, bool with_admin,
+                               std::vector<std::string> extra_args)
     : data_(dir_.file("data")) {
   if (with_admin) {
     env.push_back(std::string("SOCIALCRM_ADMIN_EMAIL=") + admin_email);
     env.push_back(std::string("SOCIALCRM_ADMIN_PASSWORD=") + admin_password);
   }
-  proc_ = std::make_unique<child_process>(
-      std::vector<std::string>{SOCIALCRM_BINARY, "serve", "--data", data_,
-                               "--listen", "127.0.0.1:0"},
-      env);
+  std::vector<std::string> argv{SOCIALCRM_BINARY, "serve", "--data", data_,
+                                "--listen", "127.0.0.1:0"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  proc_ = std::make_unique<child_process>(argv, env);
   auto line = proc_->wait_for_line("socialcrm listening on ");
   if (!line)
     throw std::runtime_error("server did not start: " + proc_->err());

@@ -77,12 +77,16 @@ class server_process {
 public:
   /// Starts `socialcrm serve` on a fresh data directory and port 0 with the
   /// super administrator's variables (unless `with_admin` is false).
+  /// `extra_args` follow `serve --data DIR --listen 127.0.0.1:0` (for
+  /// example `--sim-url URL --poll-interval 0.2`).
   explicit server_process(std::vector<std::string> env = {},
-                          bool with_admin = true);
+                          bool with_admin = true,
+                          std::vector<std::string> extra_args = {});
   ~server_process();
 
   const std::string& base() const { return base_; }
   std::string db_path() const;
+  const std::string& data_dir() const { return data_; }
 
   /// Rows in `table`, through a read-only connection of our own.
   std::int64_t count(const std::string& table) const;

@@ -1,0 +1,8 @@
+#include "web/routes.hpp"
+#include "web/social_common.hpp"
+
+namespace socialcrm::web {
+
+void add_account_routes(router&) {}
+
+} // namespace socialcrm::web
