@@ -9,7 +9,8 @@ namespace {
 constexpr const char* columns
   = "id, network, network_user_id, handle, page_id, page_name, "
     "COALESCE(access_token, x''), COALESCE(refresh_token, x''), "
-    "COALESCE(token_expires_at, 0), status";
+    "COALESCE(token_expires_at, 0), status, COALESCE(linked_by, 0), "
+    "created_at";
 
 std::string blob(const SQLite::Column& c) {
   return std::string(static_cast<const char*>(c.getBlob()),
@@ -28,6 +29,8 @@ linked_account read(SQLite::Statement& st) {
   a.refresh_token = blob(st.getColumn(7));
   a.token_expires_at = st.getColumn(8).getInt64();
   a.status = st.getColumn(9).getString();
+  a.linked_by = st.getColumn(10).getInt64();
+  a.created_at = st.getColumn(11).getInt64();
   return a;
 }
 
@@ -115,6 +118,77 @@ bool account_repository::remove(std::int64_t id) {
   SQLite::Statement st(db_, "DELETE FROM linked_accounts WHERE id = ?");
   st.bind(1, id);
   return st.exec() == 1;
+}
+
+std::optional<linked_account>
+account_repository::find_identity(network net, const std::string& user_id,
+                                  const std::string& page_id) {
+  SQLite::Statement st(db_, std::string("SELECT ") + columns
+                              + " FROM linked_accounts WHERE network = ? AND "
+                                "network_user_id = ? AND page_id = ?");
+  st.bind(1, std::string(to_string(net)));
+  st.bind(2, user_id);
+  st.bind(3, page_id);
+  if (!st.executeStep())
+    return std::nullopt;
+  return read(st);
+}
+
+bool account_repository::update(const linked_account& a) {
+  SQLite::Statement st(db_, "UPDATE linked_accounts SET network_user_id = ?, "
+                            "handle = ?, page_id = ?, page_name = ?, "
+                            "access_token = ?, refresh_token = ?, "
+                            "token_expires_at = ?, status = ? WHERE id = ?");
+  st.bind(1, a.network_user_id);
+  st.bind(2, a.handle);
+  st.bind(3, a.page_id);
+  st.bind(4, a.page_name);
+  st.bind(5, a.access_token.data(), static_cast<int>(a.access_token.size()));
+  st.bind(6, a.refresh_token.data(), static_cast<int>(a.refresh_token.size()));
+  st.bind(7, a.token_expires_at);
+  st.bind(8, a.status);
+  st.bind(9, a.id);
+  return st.exec() == 1;
+}
+
+std::int64_t account_repository::linked_count() {
+  SQLite::Statement st(db_, "SELECT COUNT(*) FROM linked_accounts "
+                            "WHERE status != 'pending_page'");
+  st.executeStep();
+  return st.getColumn(0).getInt64();
+}
+
+std::optional<linked_account> account_repository::first_active(network net) {
+  SQLite::Statement st(db_, std::string("SELECT ") + columns
+                              + " FROM linked_accounts WHERE network = ? AND "
+                                "status = 'active' ORDER BY id LIMIT 1");
+  st.bind(1, std::string(to_string(net)));
+  if (!st.executeStep())
+    return std::nullopt;
+  return read(st);
+}
+
+int account_repository::remove_pending_before(unix_ms cutoff) {
+  {
+    // Readers call this on every list: take the write lock only when there
+    // is something to delete.
+    SQLite::Statement any(db_, "SELECT 1 FROM linked_accounts WHERE status "
+                               "= 'pending_page' AND created_at < ? LIMIT 1");
+    any.bind(1, cutoff);
+    if (!any.executeStep())
+      return 0;
+  }
+  SQLite::Statement st(db_, "DELETE FROM linked_accounts WHERE status = "
+                            "'pending_page' AND created_at < ?");
+  st.bind(1, cutoff);
+  return st.exec();
+}
+
+std::int64_t account_repository::post_count(std::int64_t id) {
+  SQLite::Statement st(db_, "SELECT COUNT(*) FROM posts WHERE account_id = ?");
+  st.bind(1, id);
+  st.executeStep();
+  return st.getColumn(0).getInt64();
 }
 
 std::vector<std::string> account_repository::associated_user_ids(network net) {

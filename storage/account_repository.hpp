@@ -23,6 +23,8 @@ struct linked_account {
   std::string refresh_token; // sealed, "" when none
   unix_ms token_expires_at = 0;
   std::string status = "active"; // pending_page, active, reauth_required, paused
+  std::int64_t linked_by = 0; // the user who linked it; 0 = unknown / demo
+  unix_ms created_at = 0;     // when it was first linked (read back only)
 };
 
 /// Linked accounts (SPEC S-1.2 to S-1.7).
@@ -42,6 +44,31 @@ public:
   bool update_tokens(std::int64_t id, const std::string& access,
                      const std::string& refresh, unix_ms expires_at);
   bool remove(std::int64_t id);
+
+  /// The account of one network identity: (network, user, page), what the
+  /// table keeps unique. Relinking finds the earlier row through this.
+  std::optional<linked_account> find_identity(network net,
+                                               const std::string& user_id,
+                                               const std::string& page_id);
+
+  /// Replaces everything of account `a.id` but its id, creator and
+  /// creation time (a relink, or a page picked). False when it is gone.
+  bool update(const linked_account& a);
+
+  /// Accounts in each state but pending_page: what "linked" means to the
+  /// social tab (S-1.7).
+  std::int64_t linked_count();
+
+  /// The first active account of `net` (lowest id), for calls made as the
+  /// organisation that need no particular account (user lookup).
+  std::optional<linked_account> first_active(network net);
+
+  /// Removes pending_page accounts created before `cutoff` (S-1.4: a page
+  /// picker nobody finished). Returns how many.
+  int remove_pending_before(unix_ms cutoff);
+
+  /// Stored posts that came in through the account (kept on unlink).
+  std::int64_t post_count(std::int64_t id);
 
   /// Network user ids of the people associated on `net`: whose timelines
   /// the Stream view shows.

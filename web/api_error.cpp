@@ -80,6 +80,7 @@ constexpr std::pair<std::string_view, unsigned> statuses[] = {
     {"image_too_large", 422},
     {"action_not_supported", 422},
     {"handle_not_found", 422},
+    {"credentials_rejected", 422},
     // 502: the network answered, but not with success.
     {"network_rejected", 502},
     {"network_unavailable", 502},

@@ -174,6 +174,10 @@ json schemas() {
                       {"kind", string_prop()},
                       {"text", string_prop()},
                       {"standing", string_prop()}});
+  // The social tab's answers and inputs are documented route by route in
+  // the README (API.md additions); here they are JSON objects.
+  s["SocialAnswer"] = {{"type", "object"}};
+  s["SocialInput"] = {{"type", "object"}};
   return s;
 }
 
@@ -183,6 +187,11 @@ std::string schema_of(const std::string& pattern) {
     return "SocialProfile";
   if (pattern.find("/social-interactions") != std::string::npos)
     return "Post";
+  if (pattern == "/api/v1/social/feed" ||
+      pattern == "/api/v1/social/columns/{id}/posts")
+    return "Post";
+  if (pattern.rfind("/api/v1/social/", 0) == 0)
+    return "SocialAnswer";
   static const std::vector<std::pair<std::string, std::string>> by_prefix{
       {"/api/v1/leads", "Person"},   {"/api/v1/contacts", "Person"},
       {"/api/v1/deals", "Deal"},     {"/api/v1/notes", "Note"},
@@ -202,6 +211,8 @@ std::string input_schema_of(const route& r) {
   if (r.pattern.find("/clone") != std::string::npos)
     return "TokenInput"; // {name}
   auto name = schema_of(r.pattern);
+  if (r.pattern.rfind("/api/v1/social/", 0) == 0)
+    return "SocialInput";
   if (name == "SocialProfile")
     return "SocialProfileInput";
   if (name == "Person" || name == "Deal" || name == "Note" || name == "Task" ||
@@ -213,6 +224,7 @@ std::string input_schema_of(const route& r) {
 bool is_list(const route& r) {
   return r.method == "GET" && r.pattern.find("{id}") == std::string::npos &&
          r.pattern.rfind("/api/v1/", 0) == 0 &&
+         r.pattern.rfind("/api/v1/social/", 0) != 0 &&
          r.pattern != "/api/v1/session" &&
          r.pattern != "/api/v1/organisation" &&
          r.pattern != "/api/v1/openapi.json";
@@ -231,11 +243,21 @@ json operation(const route& r) {
                  : std::string("operations");
   op["tags"] = json::array({tag});
   json params = json::array();
+  // Path parameters, {id} first (clients rely on its place).
   if (r.pattern.find("{id}") != std::string::npos)
     params.push_back({{"name", "id"},
                       {"in", "path"},
                       {"required", true},
                       {"schema", string_prop()}});
+  for (auto at = r.pattern.find('{'); at != std::string::npos;
+       at = r.pattern.find('{', at + 1)) {
+    auto name = r.pattern.substr(at + 1, r.pattern.find('}', at) - at - 1);
+    if (name != "id")
+      params.push_back({{"name", name},
+                        {"in", "path"},
+                        {"required", true},
+                        {"schema", string_prop()}});
+  }
   if (is_list(r)) {
     params.push_back(
         {{"name", "offset"}, {"in", "query"}, {"schema", int_prop()}});
@@ -261,7 +283,8 @@ json operation(const route& r) {
     ok_content = {{"text/plain", {{"schema", string_prop()}}}};
   else if (r.pattern == "/healthz" || r.pattern == "/api/v1/openapi.json")
     ok_content = {{"application/json", {{"schema", {{"type", "object"}}}}}};
-  else if (is_list(r) || r.pattern.find("/social-") != std::string::npos)
+  else if (is_list(r) || r.pattern.find("/social-") != std::string::npos ||
+           schema == "Post")
     ok_content = {
         {"application/json",
          {{"schema",
