@@ -24,6 +24,7 @@ void add_ops_routes(router& r);
 void add_account_routes(router& r);
 void add_feed_routes(router& r);
 void add_action_routes(router& r);
+void add_person_view_routes(router& r); // person_view_routes.cpp
 
 /// Refuses with 403 `forbidden` (and returns false) unless `allowed`.
 bool require(const call_ptr& c, bool allowed, const char* why);

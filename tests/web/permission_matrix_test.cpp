@@ -281,6 +281,33 @@ std::vector<cell> cells() {
                    },
                    all_ok_204});
   }
+  // The social tab's per-user settings (issue 6): everyone with the tab.
+  constexpr statuses tab_201{201, 201, 201, 403};
+  constexpr statuses tab_200{200, 200, 200, 403};
+  out.push_back({"POST /social/columns",
+                 [](org&, api_client& c) {
+                   return c.post("/api/v1/social/columns",
+                                 {{"type", "keyword"}, {"terms", {"crm"}}});
+                 },
+                 tab_201});
+  out.push_back({"PUT /social/filter",
+                 [](org&, api_client& c) {
+                   return c.send("PUT", "/api/v1/social/filter",
+                                 json{{"accounts", json::array()}});
+                 },
+                 tab_200});
+  out.push_back({"DELETE /social/columns/{id}",
+                 [](org& o, api_client& c) {
+                   // The column is the acting user's own: the root's would
+                   // be column_not_found for everyone else.
+                   auto col = o.root.post("/api/v1/social/columns",
+                                          {{"type", "my_posts"}});
+                   auto mine = c.post("/api/v1/social/columns",
+                                      {{"type", "my_posts"}});
+                   auto id = mine.status == 201 ? id_of(mine) : id_of(col);
+                   return c.del("/api/v1/social/columns/" + id);
+                 },
+                 {204, 204, 204, 403}});
   // Reads that depend on the permissions too.
   out.push_back({"GET /users",
                  [](org&, api_client& c) { return c.get("/api/v1/users"); },
