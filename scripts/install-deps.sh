@@ -2,6 +2,7 @@
 # Installs what socialcrm needs to build and test on Debian 12, and nothing
 # that is already there. Quiet when everything is installed; safe to rerun.
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(
   build-essential cmake ninja-build pkg-config ccache openssl
@@ -10,9 +11,18 @@ packages=(
   libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev
   libsodium-dev catch2 libbenchmark-dev
 )
-# The browser tests need Chromium and Node; only the test command asks for them.
-if [[ "${1:-}" == "--with-browser" ]]; then
-  packages+=(chromium nodejs npm)
+# The browser tests (tests/ui) drive Debian's Chromium through the npm
+# package playwright-core, which never downloads a browser of its own.
+# --no-browser skips them (a build-only machine).
+with_browser=1
+[[ "${1:-}" == "--no-browser" ]] && with_browser=0
+if [[ $with_browser -eq 1 ]]; then
+  packages+=(chromium)
+  # Node may come from another source (NodeSource ships npm inside its
+  # nodejs package, and Debian's npm would conflict with it): ask for the
+  # commands, not for Debian's package names.
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
 missing=()
@@ -21,14 +31,26 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
 
-if [[ $(id -u) -ne 0 ]]; then
-  echo "socialcrm: missing packages: ${missing[*]}" >&2
-  echo "socialcrm: run this script as root (or with sudo) to install them" >&2
-  exit 1
+if [[ ${#missing[@]} -gt 0 ]]; then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "socialcrm: missing packages: ${missing[*]}" >&2
+    echo "socialcrm: run this script as root (or with sudo) to install them" >&2
+    exit 1
+  fi
+  echo "socialcrm: installing ${#missing[@]} missing package(s): ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-echo "socialcrm: installing ${#missing[@]} missing package(s): ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# playwright-core at the version package-lock.json pins; nothing when it is
+# already there.
+if [[ $with_browser -eq 1 ]]; then
+  wanted=$(cd "$root" && node -p "require('./package-lock.json').packages['node_modules/playwright-core'].version")
+  have=$(cd "$root" && node -p "try { require('./node_modules/playwright-core/package.json').version } catch { '' }")
+  if [[ "$wanted" != "$have" ]]; then
+    echo "socialcrm: installing playwright-core $wanted (npm ci)"
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+fi

@@ -12,10 +12,12 @@
 namespace socialcrm::web {
 
 struct web_limits {
-  /// Largest request the transport reads at all. Above the JSON limit so
-  /// an over-size JSON body still gets a JSON 413 naming the limit; image
-  /// uploads (social API issue) will raise it for their routes.
-  std::uint64_t transport_body_limit = 4 * 1024 * 1024;
+  /// Largest request the transport reads at all: a compose with the
+  /// largest image a connector sends (Facebook's 25 MB, base64 in JSON:
+  /// web/compose_limits.hpp max_compose_body, about 34.3 MB) fits; every
+  /// other route still refuses bodies above json_body_limit with a JSON
+  /// 413 naming that limit.
+  std::uint64_t transport_body_limit = 36 * 1024 * 1024;
   /// Largest JSON body of a REST request: a note of max_text_length with
   /// escaping fits many times over; anything larger is not a CRM record.
   std::size_t json_body_limit = 1024 * 1024;

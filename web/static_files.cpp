@@ -83,8 +83,10 @@ static_files::serve(std::string_view path,
     return std::nullopt;
   auto mtime = fs::last_write_time(file, ec).time_since_epoch().count();
   auto etag = "\"" + std::to_string(size) + "-" + std::to_string(mtime) + "\"";
-  bool html = file.extension() == ".html";
-  auto cache = html ? "no-cache" : "public, max-age=3600";
+  // Modules are not fingerprinted, so every file revalidates (a 304 with
+  // the ETag costs a round trip); an upgrade never runs old modules under
+  // a new index.html.
+  auto cache = "no-cache";
   if (!if_none_match.empty() && if_none_match == etag) {
     http::response res;
     res.status = 304;
