@@ -70,6 +70,8 @@ constexpr std::pair<std::string_view, unsigned> statuses[] = {
     {"idempotency_key_reused", 409},
     {"page_required", 409},
     {"reauth_required", 409},
+    {"author_unknown", 409},
+    {"idempotency_key_in_use", 409},
     // 422: the column limits of S-4 and other field rules.
     {"too_many_terms", 422},
     {"too_many_people", 422},

@@ -79,14 +79,15 @@ TEST_CASE("hostile bodies get clean errors and change nothing",
   CHECK(c.get("/api/v1/leads/" + lead).body["last_name"] == "Target");
 }
 
-TEST_CASE("static files: the placeholder UI, caching headers, and no way "
+TEST_CASE("static files: the UI, caching headers, and no way "
           "out of the directory",
           "[web][hostile][integration]") {
   server_process server;
   auto c = server.client();
   auto index = c.get("/");
   REQUIRE(index.status == 200);
-  CHECK_THAT(index.raw.body, Catch::Contains("not built yet"));
+  CHECK_THAT(index.raw.body, Catch::Contains("<title>"));
+  CHECK_THAT(index.raw.body, Catch::Contains("type=\"module\""));
   CHECK(index.raw.headers.value("Content-Type") == "text/html; charset=utf-8");
   CHECK(index.raw.headers.value("Cache-Control") == "no-cache");
   auto etag = index.raw.headers.value("ETag");

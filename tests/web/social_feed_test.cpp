@@ -177,6 +177,11 @@ TEST_CASE("the CRM view places posts by the author's standing, live",
   REQUIRE(deal.status == 201);
   CHECK(has_text(admin.get("/api/v1/social/feed?column=negotiation"),
                  "@acme is the crm for me"));
+  // The record's related list (S-6.4) says the same standing.
+  auto related = admin.get("/api/v1/contacts/" + contact +
+                           "/social-interactions");
+  REQUIRE(related.body.at("items").size() == 1);
+  CHECK(related.body["items"][0].at("standing") == "negotiation");
   CHECK(has_text(
     admin.get("/api/v1/social/feed?column=negotiation&filter=this_month"),
     "@acme is the crm for me"));
