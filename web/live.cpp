@@ -1,14 +1,161 @@
 #include "web/live.hpp"
 
-#include "http/upgrade.hpp"
+#include "http/ws_session.hpp"
+#include "protocol/actor_error.hpp"
+#include "protocol/permission_rules.hpp"
+#include "web/api_error.hpp"
+#include "web/auth.hpp"
+#include "web/live_session.hpp"
+#include "web/social_context.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+#include <algorithm>
+#include <cctype>
 
 namespace socialcrm::web {
 
-// Not built yet (issue 6): a WebSocket upgrade is closed.
-http::upgrade_handler make_live_upgrade(service_state&) {
-  return [](http::upgrade& u) {
-    boost::system::error_code ec;
-    u.socket.close(ec);
+namespace {
+
+constexpr std::string_view live_path = "/api/v1/live";
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  while (!s.empty() && s.back() == '/')
+    s.pop_back();
+  return s;
+}
+
+// Browsers send Origin on every WebSocket; a page of another site must not
+// open one with the user's cookie (cross-site WebSocket hijacking, which
+// SameSite=Lax does not stop). Scripts send no Origin and authenticate by
+// token or cookie like any REST client. https:// with the same host is
+// this server behind a TLS-terminating proxy.
+bool origin_allowed(const http::request& req, const std::string& public_url) {
+  auto origin = req.headers.get("Origin");
+  if (!origin)
+    return true;
+  auto o = lower(*origin);
+  auto host = lower(req.headers.value("Host"));
+  if (!host.empty() && (o == "http://" + host || o == "https://" + host))
+    return true;
+  return !public_url.empty() && o == lower(public_url);
+}
+
+// Owns the WebSocket side of one web service. The HTTP server keeps it in
+// its upgrade handler and destroys it when it is destroyed; then every
+// WebSocket closes and every session actor is told to exit.
+struct live_service {
+  explicit live_service(service_state& state) {
+    auto& social = state.social;
+    if (!social || !social->hub || !social->sources)
+      return;
+    endpoint = std::make_shared<http::ws_endpoint>();
+    reader = std::make_unique<live::live_reader>(social->sources->db_path);
+    shared = std::make_shared<live::live_shared>(
+      state.sys, social->hub, reader.get(),
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+        state.limits.actor_timeout));
+  }
+
+  ~live_service() {
+    if (shared)
+      shared->stop();
+    if (endpoint)
+      endpoint->stop();
+    if (reader)
+      reader->stop();
+  }
+
+  live_service(const live_service&) = delete;
+  live_service& operator=(const live_service&) = delete;
+
+  std::shared_ptr<http::ws_endpoint> endpoint;
+  std::unique_ptr<live::live_reader> reader;
+  std::shared_ptr<live::live_shared> shared;
+};
+
+void refuse(const std::weak_ptr<http::ws_endpoint>& endpoint,
+            const std::shared_ptr<http::ws_pending>& p, const error_info& e,
+            unsigned status = 0) {
+  if (auto ep = endpoint.lock())
+    ep->refuse(p, status ? error_response(status, e) : error_response(e));
+}
+
+// Asks the CRM actor who the credential belongs to, then checks the social
+// rights and hands the connection to a new session actor.
+void authenticate(caf::actor_system& sys, crm_actor crm,
+                  caf::timespan timeout, credential cred,
+                  std::shared_ptr<live::live_shared> shared,
+                  std::weak_ptr<http::ws_endpoint> endpoint,
+                  std::shared_ptr<http::ws_pending> p) {
+  // The timeout is a spawn argument: CAF 0.17 needs at least one.
+  sys.spawn(
+    [=](caf::event_based_actor* self, caf::timespan t) {
+      self->request(crm, t, auth_atom::value, cred)
+        .then(
+          [=](principal& who) {
+            if (!edition_has_social(who.edition))
+              return refuse(endpoint, p,
+                            make_error("edition_not_supported",
+                                       "the social features belong to the "
+                                       "Professional and Enterprise "
+                                       "editions; this organisation has the "
+                                         + who.edition + " edition"));
+            if (!may_use_social(who))
+              return refuse(endpoint, p,
+                            make_error("forbidden", "the live feed needs the "
+                                                    "social tab permission"));
+            live::viewer v{who.user.id, who.profile.id, may_administer(who)};
+            live::spawn_session(shared, v, p, endpoint);
+          },
+          [=](caf::error& err) { refuse(endpoint, p, to_error_info(err)); });
+    },
+    timeout);
+}
+
+} // namespace
+
+http::upgrade_handler make_live_upgrade(service_state& state) {
+  auto svc = std::make_shared<live_service>(state);
+  // Stays usable for refusals when the process has no social service.
+  if (!svc->endpoint)
+    svc->endpoint = std::make_shared<http::ws_endpoint>();
+  auto crm = state.crm;
+  auto timeout = caf::timespan{state.limits.actor_timeout};
+  auto& sys = state.sys;
+  // The public URL is read per request: the service sets it once the
+  // listener is bound, after this handler exists.
+  auto social = state.social;
+  return [svc, crm, timeout, &sys, social](http::upgrade& u) {
+    auto p = svc->endpoint->take(u);
+    const auto& req = p->req();
+    std::weak_ptr<http::ws_endpoint> ep = svc->endpoint;
+    if (req.path() != live_path)
+      return refuse(ep, p,
+                    make_error("not_found",
+                               "WebSockets are served at "
+                                 + std::string(live_path) + " only"));
+    if (!origin_allowed(req, social ? social->public_url : std::string()))
+      return refuse(ep, p,
+                    make_error("origin_not_allowed",
+                               "this server takes WebSockets from its own "
+                               "pages only, not from "
+                                 + req.headers.value("Origin").substr(0, 200)),
+                    403);
+    if (!svc->shared)
+      return refuse(ep, p, make_error("social_unavailable",
+                                      "this server process runs no social "
+                                      "service"));
+    auto cred = credential_of(req);
+    if (!cred)
+      return refuse(ep, p,
+                    make_error("unauthenticated",
+                               "sign in (POST /api/v1/session) or send "
+                               "Authorization: Bearer TOKEN"));
+    authenticate(sys, crm, timeout, std::move(*cred), svc->shared, ep,
+                 std::move(p));
   };
 }
 

@@ -1,0 +1,288 @@
+#include "http/ws_session_core.hpp"
+
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace socialcrm::http {
+
+// -- one connection -----------------------------------------------------------
+
+void ws_connection::impl::refuse(response answer) {
+  if (at != phase::pending)
+    return;
+  at = phase::closing;
+  auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
+    static_cast<bhttp::status>(answer.status), breq.version());
+  for (const auto& [name, value] : answer.headers)
+    res->insert(name, value);
+  res->set(bhttp::field::server, "socialcrm");
+  res->keep_alive(false);
+  res->body() = std::move(answer.body);
+  res->prepare_payload();
+  auto& stream = beast::get_lowest_layer(ws);
+  stream.expires_after(owner.limits.handshake_timeout);
+  bhttp::async_write(
+    stream, *res,
+    [self = shared_from_this(), res](beast::error_code, std::size_t) {
+      self->finish();
+    });
+}
+
+void ws_connection::impl::accept(ws_callbacks cb) {
+  callbacks = std::move(cb);
+  if (at != phase::pending)
+    return finish();
+  at = phase::accepting;
+  auto& stream = beast::get_lowest_layer(ws);
+  beast::error_code ignored;
+  stream.socket().set_option(
+    net::socket_base::send_buffer_size(owner.limits.socket_send_buffer),
+    ignored);
+  stream.socket().set_option(tcp::no_delay(true), ignored);
+  // The WebSocket's own timeouts replace the TCP stream's.
+  stream.expires_never();
+  websocket::stream_base::timeout t;
+  t.handshake_timeout = owner.limits.handshake_timeout;
+  t.idle_timeout = owner.limits.idle_timeout;
+  t.keep_alive_pings = true;
+  ws.set_option(t);
+  ws.read_message_max(owner.limits.read_message_max);
+  ws.set_option(websocket::stream_base::decorator(
+    [](websocket::response_type& res) {
+      res.set(bhttp::field::server, "socialcrm");
+    }));
+  ws.async_accept(breq, [self = shared_from_this()](beast::error_code ec) {
+    self->on_accept(ec);
+  });
+}
+
+void ws_connection::impl::on_accept(beast::error_code ec) {
+  if (ec || at != phase::accepting)
+    return finish();
+  at = phase::open;
+  bool start_write = false;
+  bool close = false;
+  {
+    std::lock_guard guard{mutex};
+    writable = true;
+    if (ended)
+      close = true;
+    else if (!queue.empty() && !writing)
+      start_write = writing = true;
+  }
+  do_read();
+  if (close)
+    close_now();
+  else if (start_write)
+    do_write();
+}
+
+void ws_connection::impl::do_read() {
+  ws.async_read(in, [self = shared_from_this()](beast::error_code ec,
+                                                std::size_t) {
+    self->on_read(ec);
+  });
+}
+
+void ws_connection::impl::on_read(beast::error_code ec) {
+  if (ec)
+    return finish();
+  auto text = beast::buffers_to_string(in.data());
+  in.consume(in.size());
+  if (callbacks.on_text)
+    callbacks.on_text(std::move(text));
+  if (at == phase::open || at == phase::closing)
+    do_read();
+}
+
+void ws_connection::impl::do_write() {
+  bool close = false;
+  bool drained = false;
+  {
+    std::lock_guard guard{mutex};
+    if (queue.empty() || at != phase::open) {
+      writing = false;
+      close = ended;
+    } else {
+      in_flight = std::move(queue.front());
+      queue.pop_front();
+      bytes -= in_flight->size();
+    }
+    if (queue.empty() && drain_wanted && !ended) {
+      drain_wanted = false;
+      drained = true;
+    }
+  }
+  if (drained && callbacks.on_drained)
+    callbacks.on_drained();
+  if (!in_flight) {
+    if (close)
+      close_now();
+    return;
+  }
+  ws.text(true);
+  ws.async_write(net::buffer(*in_flight),
+                 [self = shared_from_this()](beast::error_code ec,
+                                             std::size_t) {
+                   self->on_write(ec);
+                 });
+}
+
+void ws_connection::impl::on_write(beast::error_code ec) {
+  in_flight.reset();
+  if (ec)
+    return finish();
+  do_write();
+}
+
+void ws_connection::impl::close_now() {
+  if (at != phase::open)
+    return;
+  at = phase::closing;
+  ws.async_close(websocket::close_code::normal,
+                 [self = shared_from_this()](beast::error_code ec) {
+                   if (ec)
+                     self->finish();
+                 });
+}
+
+void ws_connection::impl::hard_close() {
+  beast::get_lowest_layer(ws).close();
+  finish();
+}
+
+void ws_connection::impl::finish() {
+  if (at == phase::done)
+    return;
+  at = phase::done;
+  {
+    std::lock_guard guard{mutex};
+    ended = true;
+    queue.clear();
+    bytes = 0;
+  }
+  beast::error_code ignored;
+  auto& stream = beast::get_lowest_layer(ws);
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream.close();
+  if (counted) {
+    counted = false;
+    --owner.open;
+  }
+  auto cb = std::move(callbacks);
+  callbacks = {};
+  if (cb.on_closed)
+    cb.on_closed();
+}
+
+ws_connection::push_result ws_connection::impl::push(ws_text text,
+                                                    bool replace) {
+  {
+    std::lock_guard guard{mutex};
+    if (ended)
+      return push_result::closed;
+    if (replace) {
+      queue.clear();
+      bytes = 0;
+    } else if (queue.size() >= owner.limits.queue_max_messages
+               || bytes + text->size() > owner.limits.queue_max_bytes) {
+      return push_result::full;
+    }
+    bytes += text->size();
+    queue.push_back(std::move(text));
+    if (writing || !writable)
+      return push_result::queued;
+    writing = true;
+  }
+  on_strand([](impl& self) { self.do_write(); });
+  return push_result::queued;
+}
+
+void ws_connection::impl::want_drain() {
+  {
+    std::lock_guard guard{mutex};
+    if (ended)
+      return;
+    drain_wanted = true;
+  }
+  // An empty queue with nothing being written would never call back.
+  on_strand([](impl& self) {
+    bool now = false;
+    {
+      std::lock_guard guard{self.mutex};
+      now = self.drain_wanted && self.queue.empty() && !self.ended;
+      if (now)
+        self.drain_wanted = false;
+    }
+    if (now && self.callbacks.on_drained)
+      self.callbacks.on_drained();
+  });
+}
+
+void ws_connection::impl::request_close() {
+  {
+    std::lock_guard guard{mutex};
+    if (ended)
+      return;
+    ended = true;
+    queue.clear();
+    bytes = 0;
+  }
+  on_strand([](impl& self) {
+    if (self.at == phase::pending || self.at == phase::accepting)
+      return self.hard_close();
+    bool idle = false;
+    {
+      std::lock_guard guard{self.mutex};
+      idle = !self.writing;
+    }
+    // Otherwise do_write closes once the write in flight completes.
+    if (idle)
+      self.close_now();
+  });
+}
+
+// -- handles ------------------------------------------------------------------
+
+ws_connection::ws_connection(std::shared_ptr<ws_core> c,
+                             std::shared_ptr<impl> i)
+  : core_(std::move(c)), impl_(std::move(i)) {
+}
+
+ws_connection::~ws_connection() = default;
+
+ws_connection::push_result ws_connection::push(ws_text text) {
+  return impl_->push(std::move(text), false);
+}
+
+void ws_connection::replace_queue(ws_text text) {
+  impl_->push(std::move(text), true);
+}
+
+void ws_connection::close() {
+  impl_->request_close();
+}
+
+void ws_connection::notify_when_drained() {
+  impl_->want_drain();
+}
+
+std::size_t ws_connection::queued() const {
+  std::lock_guard guard{impl_->mutex};
+  return impl_->queue.size();
+}
+
+ws_pending::ws_pending(std::shared_ptr<impl> i) : impl_(std::move(i)) {
+}
+
+ws_pending::~ws_pending() {
+  if (impl_->session && !impl_->answered.exchange(true))
+    impl_->session->on_strand(
+      [](ws_connection::impl& s) { s.hard_close(); });
+}
+
+const request& ws_pending::req() const {
+  return impl_->req;
+}
+
+} // namespace socialcrm::http

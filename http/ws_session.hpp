@@ -1,0 +1,173 @@
+#pragma once
+
+// WebSocket sessions on Boost.Beast behind a Beast-free header: the web
+// layer takes over an upgrade request (http/upgrade.hpp), looks at it,
+// then either refuses it with a normal HTTP answer or accepts it and gets
+// a connection to push text messages into.
+//
+// The sockets run on an io_context of their own (ws_endpoint), not on the
+// HTTP server's: the endpoint's owner decides when WebSockets end, and a
+// connection handle kept by another thread (an actor) never outlives the
+// io_context its socket belongs to.
+//
+// Per connection: one read loop (messages over `read_message_max` close
+// the connection, as RFC 6455 allows), at most one write in flight, and a
+// bounded queue of shared immutable strings (one message text may be
+// shared by many connections). Idle connections get control-frame pings
+// and are closed when the peer stays silent (Beast's stream timeout).
+
+#include "http/message.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace socialcrm::http {
+
+struct upgrade; // http/upgrade.hpp
+struct ws_core; // ws_session.cpp: the io_context, threads and sessions
+
+/// Every limit of the WebSocket side in one place.
+struct ws_limits {
+  /// Largest message a client may send. Clients send subscriptions and
+  /// pings: a subscribe naming every view and column a user can have fits
+  /// in a few KiB, so 64 KiB refuses nothing real and bounds what one
+  /// frame can make the server buffer.
+  std::size_t read_message_max = 64 * 1024;
+  /// Messages waiting to be written to one client. A browser that keeps
+  /// up holds a handful; 1,000 covers a burst of several seconds at the
+  /// rates one organisation sees. A client beyond it is behind for good
+  /// and is told to resync rather than holding server memory.
+  std::size_t queue_max_messages = 1000;
+  /// The same queue in bytes (message texts are counted whole even when
+  /// shared), so large posts cannot make 1,000 messages expensive: 1 MiB
+  /// per connection keeps 1,000 stuck clients under about 1 GiB.
+  std::size_t queue_max_bytes = 1024 * 1024;
+  /// The kernel's send buffer per WebSocket (Linux doubles it). Fixed
+  /// rather than autotuned (which grows to 4 MiB) so a client that stops
+  /// reading is noticed by the queue bound instead of parking megabytes
+  /// in the kernel: 64 KiB holds a hundred posts, more than a live feed
+  /// sends one reader in a round trip.
+  int socket_send_buffer = 64 * 1024;
+  /// Opening and closing handshakes must finish within this.
+  std::chrono::milliseconds handshake_timeout{std::chrono::seconds(10)};
+  /// A connection that receives nothing for half of this is pinged; with
+  /// still nothing (not even the pong) by the end it is closed. 60 s is
+  /// above browsers' throttling of background tabs.
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};
+  /// Open WebSockets at once; beyond it new ones are refused with 503,
+  /// so a flood of sockets cannot exhaust file descriptors.
+  std::size_t max_connections = 10000;
+  /// On stop, how long closing handshakes may take before sockets are
+  /// closed hard.
+  std::chrono::milliseconds stop_grace{std::chrono::milliseconds(500)};
+  /// I/O threads for WebSockets: one keeps every connection's handlers
+  /// serial and leaves the second core to the actors.
+  unsigned threads = 1;
+};
+
+/// A message text shared by every connection it goes to.
+using ws_text = std::shared_ptr<const std::string>;
+
+/// What a connection reports, on its I/O thread. None is called after
+/// `on_closed`, which is called exactly once.
+struct ws_callbacks {
+  std::function<void(std::string)> on_text;
+  std::function<void()> on_closed;
+  /// The queue became empty after notify_when_drained() asked.
+  std::function<void()> on_drained;
+};
+
+/// An accepted WebSocket. Safe to use from any thread.
+class ws_connection {
+public:
+  enum class push_result { queued, full, closed };
+
+  /// Queues `text` behind what is waiting; `full` when the queue is at its
+  /// bound (nothing is queued then), `closed` once the connection ended.
+  push_result push(ws_text text);
+
+  /// Drops every queued message not yet being written and queues `text`
+  /// alone, whatever the bound: the way to tell a client that fell behind.
+  void replace_queue(ws_text text);
+
+  /// Closing handshake after the message being written; queued messages
+  /// are dropped.
+  void close();
+
+  /// Messages waiting (not counting the one being written).
+  std::size_t queued() const;
+
+  /// Calls `on_drained` once, when the queue is next empty (at once if it
+  /// is now): how a sender paces a long series without hitting the bound.
+  void notify_when_drained();
+
+  struct impl;
+  ws_connection(std::shared_ptr<ws_core> c, std::shared_ptr<impl> i);
+  ~ws_connection();
+
+private:
+  // The core first: members go in reverse order, so the session (and its
+  // socket) is released while its io_context still exists.
+  std::shared_ptr<ws_core> core_;
+  std::shared_ptr<impl> impl_;
+};
+
+class ws_endpoint;
+
+/// A connection that asked for an upgrade and is not answered yet. Dropped
+/// without accept() or refuse(), its socket is closed.
+class ws_pending {
+public:
+  /// The upgrade request (method, target, headers, peer address).
+  const request& req() const;
+
+  struct impl;
+  explicit ws_pending(std::shared_ptr<impl> i);
+  ~ws_pending();
+
+private:
+  friend class ws_endpoint;
+  std::shared_ptr<impl> impl_;
+};
+
+/// Owns the WebSockets' io_context, threads and open connections.
+class ws_endpoint {
+public:
+  explicit ws_endpoint(ws_limits limits = {});
+  ~ws_endpoint(); // stop()s
+  ws_endpoint(const ws_endpoint&) = delete;
+  ws_endpoint& operator=(const ws_endpoint&) = delete;
+
+  const ws_limits& limits() const;
+
+  /// Takes the socket and request out of `u` (called by the HTTP server's
+  /// upgrade handler, on its thread). After stop() the socket is closed
+  /// and a pending that refuses everything is returned.
+  std::shared_ptr<ws_pending> take(upgrade& u);
+
+  /// Answers with `answer` (an HTTP response: the request is not upgraded)
+  /// and closes.
+  void refuse(const std::shared_ptr<ws_pending>& p, response answer);
+
+  /// Completes the handshake and starts reading. `callbacks` are called on
+  /// the endpoint's I/O thread. Returns null (and answers 503) beyond
+  /// `max_connections` or after stop().
+  std::shared_ptr<ws_connection> accept(const std::shared_ptr<ws_pending>& p,
+                                        ws_callbacks callbacks);
+
+  /// Open connections right now.
+  std::size_t connections() const;
+
+  /// Closes every connection (closing handshake within `stop_grace`, then
+  /// hard), calls their `on_closed`, and joins the threads. Safe to call
+  /// twice; must not be called from a callback.
+  void stop();
+
+private:
+  std::shared_ptr<ws_core> core_;
+};
+
+} // namespace socialcrm::http

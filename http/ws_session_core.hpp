@@ -1,0 +1,121 @@
+#pragma once
+
+// Internal to socialcrm_http: the Beast side of http/ws_session.hpp, shared
+// by ws_session.cpp (one connection) and ws_session_endpoint.cpp (the
+// io_context, its threads and the open connections).
+
+#include "http/ws_session.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace socialcrm::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+struct ws_core {
+  ws_limits limits;
+  std::mutex mutex;
+  std::vector<std::weak_ptr<ws_connection::impl>> sessions;
+  std::atomic<std::size_t> open{0};
+  std::atomic<bool> stopped{false};
+  std::vector<std::thread> threads;
+  // Last: destroying the io_context destroys queued handlers, which may
+  // end sessions that still touch the members above.
+  net::io_context ioc;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>>
+    work;
+
+  ~ws_core() { stop(); }
+  void stop();
+  std::vector<std::shared_ptr<ws_connection::impl>> live();
+};
+
+// One WebSocket from upgrade to close. Everything but the queue runs on
+// the strand of its stream; the queue is shared with pushing threads.
+struct ws_connection::impl : std::enable_shared_from_this<impl> {
+  enum class phase { pending, accepting, open, closing, done };
+
+  impl(ws_core& c, tcp::socket s) : owner(c), ws(std::move(s)) {}
+
+  ~impl() {
+    // A session dropped with its io_context (stop) still says goodbye.
+    if (callbacks.on_closed)
+      callbacks.on_closed();
+  }
+
+  ws_core& owner;
+  websocket::stream<beast::tcp_stream> ws;
+  bhttp::request<bhttp::string_body> breq;
+  ws_callbacks callbacks; // strand only
+  beast::flat_buffer in;  // strand only
+  ws_text in_flight;      // strand only
+  phase at = phase::pending; // strand only
+  bool counted = false;      // strand only: part of owner.open
+
+  // Shared with pushing threads.
+  mutable std::mutex mutex;
+  std::deque<ws_text> queue;
+  std::size_t bytes = 0;
+  bool writable = false; // handshake done
+  bool writing = false;  // a write is in flight or posted
+  bool ended = false;    // takes no more messages
+  bool drain_wanted = false;
+
+  template <class F>
+  void on_strand(F f) {
+    net::post(ws.get_executor(),
+              [self = shared_from_this(), f = std::move(f)]() mutable {
+                f(*self);
+              });
+  }
+
+  // -- on the strand ----------------------------------------------------------
+
+  void refuse(response answer);
+  void accept(ws_callbacks cb);
+  void on_accept(beast::error_code ec);
+  void do_read();
+  void on_read(beast::error_code ec);
+  /// Runs with `writing` set by whoever started the write.
+  void do_write();
+  void on_write(beast::error_code ec);
+  /// The closing handshake; the read loop then ends with `closed`.
+  void close_now();
+  void hard_close();
+  /// Ends the session once: closes the socket, calls on_closed.
+  void finish();
+
+  // -- any thread -------------------------------------------------------------
+
+  push_result push(ws_text text, bool replace);
+  void want_drain();
+  void request_close();
+};
+
+struct ws_pending::impl {
+  // The core first: members go in reverse order, so the session (and its
+  // socket) is released while its io_context still exists.
+  std::shared_ptr<ws_core> core;
+  std::shared_ptr<ws_connection::impl> session;
+  request req;
+  std::atomic<bool> answered{false};
+};
+
+} // namespace socialcrm::http

@@ -1,0 +1,160 @@
+#include "http/ws_session_core.hpp"
+
+#include "http/upgrade.hpp"
+
+#include <boost/asio/strand.hpp>
+
+#include <unistd.h>
+
+namespace socialcrm::http {
+
+/// How long stop() waits for hard closes to run before stopping the I/O
+/// threads regardless (they normally take microseconds).
+constexpr std::chrono::milliseconds hard_close_wait{200};
+
+// -- endpoint -----------------------------------------------------------------
+
+std::vector<std::shared_ptr<ws_connection::impl>> ws_core::live() {
+  std::lock_guard guard{mutex};
+  std::vector<std::shared_ptr<ws_connection::impl>> out;
+  for (auto& w : sessions)
+    if (auto s = w.lock())
+      out.push_back(std::move(s));
+  return out;
+}
+
+void ws_core::stop() {
+  if (stopped.exchange(true))
+    return;
+  for (auto& s : live())
+    s->request_close();
+  auto deadline = std::chrono::steady_clock::now() + limits.stop_grace;
+  while (open > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  for (auto& s : live())
+    s->on_strand([](ws_connection::impl& x) { x.hard_close(); });
+  deadline = std::chrono::steady_clock::now() + hard_close_wait;
+  while (open > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  work.reset();
+  ioc.stop();
+  for (auto& t : threads)
+    if (t.joinable())
+      t.join();
+  threads.clear();
+  // Run what is left here (hard closes, aborted operations), so every
+  // session has ended and said so.
+  ioc.restart();
+  ioc.poll();
+}
+
+ws_endpoint::ws_endpoint(ws_limits limits) : core_(std::make_shared<ws_core>()) {
+  core_->limits = limits;
+  core_->work.emplace(core_->ioc.get_executor());
+  auto n = std::max(1u, limits.threads);
+  for (unsigned i = 0; i < n; ++i)
+    core_->threads.emplace_back([c = core_.get()] { c->ioc.run(); });
+}
+
+ws_endpoint::~ws_endpoint() {
+  stop();
+}
+
+const ws_limits& ws_endpoint::limits() const {
+  return core_->limits;
+}
+
+std::shared_ptr<ws_pending> ws_endpoint::take(upgrade& u) {
+  auto pending = std::make_shared<ws_pending::impl>();
+  pending->core = core_;
+  pending->req.method = std::string(u.request.method_string());
+  pending->req.target = std::string(u.request.target());
+  pending->req.version = u.request.version();
+  for (const auto& f : u.request)
+    pending->req.headers.add(std::string(f.name_string()),
+                             std::string(f.value()));
+  boost::system::error_code ec;
+  auto peer = u.socket.remote_endpoint(ec);
+  if (!ec)
+    pending->req.remote_address = peer.address().to_string();
+  ec = {};
+  if (!core_->stopped) {
+    // The same descriptor, owned from now on by our io_context.
+    auto protocol = u.socket.local_endpoint(ec).protocol();
+    int fd = -1;
+    if (!ec)
+      fd = u.socket.release(ec);
+    tcp::socket moved(net::make_strand(core_->ioc));
+    if (!ec) {
+      moved.assign(protocol, fd, ec);
+      if (ec)
+        ::close(fd);
+    }
+    if (!ec) {
+      auto s = std::make_shared<ws_connection::impl>(*core_, std::move(moved));
+      s->breq = std::move(u.request);
+      pending->session = s;
+      std::lock_guard guard{core_->mutex};
+      std::erase_if(core_->sessions, [](auto& w) { return w.expired(); });
+      core_->sessions.push_back(std::move(s));
+    }
+  }
+  if (!pending->session) {
+    u.socket.close(ec);
+    pending->answered = true;
+  }
+  return std::make_shared<ws_pending>(std::move(pending));
+}
+
+void ws_endpoint::refuse(const std::shared_ptr<ws_pending>& p,
+                         response answer) {
+  auto& pi = *p->impl_;
+  if (!pi.session || pi.answered.exchange(true))
+    return;
+  pi.session->on_strand(
+    [answer = std::move(answer)](ws_connection::impl& s) mutable {
+      s.refuse(std::move(answer));
+    });
+}
+
+std::shared_ptr<ws_connection>
+ws_endpoint::accept(const std::shared_ptr<ws_pending>& p,
+                    ws_callbacks callbacks) {
+  auto& pi = *p->impl_;
+  if (!pi.session || pi.answered) {
+    if (callbacks.on_closed)
+      callbacks.on_closed();
+    return nullptr;
+  }
+  if (core_->stopped || core_->open >= core_->limits.max_connections) {
+    refuse(p, response::make(503, "application/json",
+                             "{\"error\":{\"code\":\"too_many_connections\","
+                             "\"message\":\"the server takes no more live "
+                             "connections now; try again later\"}}"));
+    if (callbacks.on_closed)
+      callbacks.on_closed();
+    return nullptr;
+  }
+  if (pi.answered.exchange(true)) {
+    if (callbacks.on_closed)
+      callbacks.on_closed();
+    return nullptr;
+  }
+  ++core_->open;
+  pi.session->on_strand(
+    [cb = std::move(callbacks)](ws_connection::impl& s) mutable {
+      s.counted = true;
+      s.accept(std::move(cb));
+    });
+  return std::make_shared<ws_connection>(core_, pi.session);
+}
+
+std::size_t ws_endpoint::connections() const {
+  return core_->open;
+}
+
+void ws_endpoint::stop() {
+  core_->stop();
+}
+
+} // namespace socialcrm::http

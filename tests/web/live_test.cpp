@@ -1,0 +1,400 @@
+// The live WebSocket `GET /api/v1/live` against a real `socialcrm serve`
+// polling a real emulator: refusals, what each user may see, resuming,
+// standing changes, slow clients and bad messages.
+
+#include "tests/web/social_fixture.hpp"
+#include "tests/web/ws_client.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <csignal>
+
+using namespace socialcrm;
+using namespace socialcrm::test;
+
+TEST_CASE("an upgrade without credentials is refused with 401, a foreign "
+          "Origin with 403, another path with 404",
+          "[live]") {
+  social_env env;
+  auto base = env.server().base();
+
+  ws_client anonymous;
+  CHECK(anonymous.open(base, {}) == 401);
+  CHECK(anonymous.refusal_code() == "unauthenticated");
+
+  ws_client stale;
+  http::header_list bad_cookie;
+  bad_cookie.add("Cookie", "socialcrm_session=not-a-session");
+  CHECK(stale.open(base, bad_cookie) == 401);
+
+  auto foreign_headers = cookie_of(env.admin());
+  foreign_headers.add("Origin", "http://evil.example");
+  ws_client foreign;
+  CHECK(foreign.open(base, foreign_headers) == 403);
+  CHECK(foreign.refusal_code() == "origin_not_allowed");
+
+  auto own_headers = cookie_of(env.admin());
+  own_headers.add("Origin", base);
+  ws_client own;
+  CHECK(own.open(base, own_headers) == 101);
+
+  ws_client elsewhere;
+  CHECK(elsewhere.open(base, cookie_of(env.admin()), "/api/v1/leads") == 404);
+
+  // A profile without the social tab permission.
+  auto created = env.admin().post("/api/v1/profiles",
+                                  {{"name", "No social"}, {"social_tab", false}});
+  REQUIRE(created.status == 201);
+  auto outsider = env.user("outsider@example.com", id_of(created));
+  ws_client refused;
+  CHECK(refused.open(base, cookie_of(outsider)) == 403);
+  CHECK(refused.refusal_code() == "forbidden");
+
+  // A bearer token works like the cookie.
+  auto token = env.admin().post("/api/v1/tokens", {{"name", "live script"}});
+  REQUIRE(token.status == 201);
+  http::header_list bearer;
+  bearer.add("Authorization", "Bearer " + token.body.value("token", ""));
+  ws_client script;
+  REQUIRE(script.open(base, bearer) == 101);
+  script.send({{"type", "ping"}});
+  auto pong = script.next();
+  REQUIRE(pong);
+  CHECK((*pong)["type"] == "pong");
+}
+
+TEST_CASE("two users with different operations and filters each receive "
+          "exactly the posts they may see",
+          "[live]") {
+  social_env env;
+  auto x = env.link("x", "acme_x");
+  auto m = env.link("mastodon", "acme_m");
+  auto& admin = env.admin();
+  // Standard users may reply on the X account but not view it.
+  auto standard_profile = profile_id(admin, "Standard");
+  auto ops = admin.send("PUT",
+                        "/api/v1/social/accounts/" + x.account_id
+                          + "/operations",
+                        json{{standard_profile, {"reply"}}});
+  INFO(ops.body.dump());
+  REQUIRE(ops.status == 200);
+  auto standard = env.user("standard@example.com", "Standard");
+  // An administrator who chose to see the X account only.
+  auto narrow = env.user("narrow@example.com", "Administrator");
+  auto filter = narrow.send("PUT", "/api/v1/social/filter",
+                            json{{"accounts", {x.account_id}}});
+  INFO(filter.body.dump());
+  REQUIRE(filter.status == 200);
+
+  // Joined in this order, so by the time the observer (joined last) has
+  // an event, the hub has handed it to the other two sessions.
+  auto standard_ws = live(env, standard);
+  auto narrow_ws = live(env, narrow);
+  auto observer = live(env, admin);
+
+  auto fan_x = env.sim_user("x", "fan_x");
+  auto fan_m = env.sim_user("mastodon", "fan_m");
+  for (auto t : {"tokx1", "tokx2", "tokxend"})
+    env.sim_post("x", fan_x, std::string("@acme_x ") + t, "mention",
+                 x.org_user_id);
+  for (auto t : {"tokm1", "tokm2", "tokmend"})
+    env.sim_post("mastodon", fan_m, std::string("@acme_m ") + t, "mention",
+                 m.org_user_id);
+  std::vector<std::string> tokens{"tokx1", "tokx2", "tokxend",
+                                  "tokm1", "tokm2", "tokmend"};
+  std::set<std::string> seen;
+  auto all = observer->until([&](const json& msg) {
+    for (const auto& t : tokens)
+      if (has_text(msg, t))
+        seen.insert(t);
+    return seen.size() == tokens.size();
+  }, std::chrono::seconds(60));
+  REQUIRE(seen.size() == tokens.size());
+
+  auto standard_got = standard_ws->drain();
+  auto narrow_got = narrow_ws->drain();
+  CHECK(tokens_in(standard_got, tokens)
+        == std::multiset<std::string>{"tokm1", "tokm2", "tokmend"});
+  CHECK(tokens_in(narrow_got, tokens)
+        == std::multiset<std::string>{"tokx1", "tokx2", "tokxend"});
+  for (const auto& msg : standard_got)
+    if (is_post(msg))
+      CHECK(msg["post"]["account_id"] == m.account_id);
+  for (const auto& msg : narrow_got)
+    if (is_post(msg)) {
+      CHECK(msg["post"]["account_id"] == x.account_id);
+      CHECK(msg["views"] == unknown_conversations);
+    }
+}
+
+TEST_CASE("a client that reconnects with resume_from gets exactly the "
+          "events it missed, in order, then live ones",
+          "[live]") {
+  social_env env;
+  auto x = env.link("x", "acme_x");
+  auto fan = env.sim_user("x", "fan");
+  auto say = [&](const std::string& token) {
+    env.sim_post("x", fan, "@acme_x " + token, "mention", x.org_user_id);
+  };
+
+  auto first = live(env, env.admin());
+  say("tokr1");
+  auto got = first->until([](const json& m) { return has_text(m, "tokr1"); });
+  REQUIRE(has_text(got.back(), "tokr1"));
+  std::int64_t last_seen = got.back()["seq"];
+  first->close();
+
+  auto observer = live(env, env.admin());
+  say("tokr2");
+  say("tokr3");
+  auto meanwhile = observer->until([](const json& m) {
+    return has_text(m, "tokr3");
+  });
+  REQUIRE(has_text(meanwhile.back(), "tokr3"));
+
+  ws_client again;
+  REQUIRE(again.open(env.server().base(), cookie_of(env.admin())) == 101);
+  auto replay = again.subscribe(unknown_conversations, last_seen);
+  REQUIRE(!replay.empty());
+  REQUIRE(replay.back()["type"] == "subscribed");
+  CHECK(replay.back()["seq"].get<std::int64_t>()
+        >= meanwhile.back()["seq"].get<std::int64_t>());
+  replay.pop_back();
+  CHECK(tokens_in(replay, {"tokr1", "tokr2", "tokr3"})
+        == std::multiset<std::string>{"tokr2", "tokr3"});
+  say("tokr4");
+  auto live_part = again.until([](const json& m) {
+    return has_text(m, "tokr4");
+  });
+  REQUIRE(has_text(live_part.back(), "tokr4"));
+  CHECK(tokens_in(live_part, {"tokr1", "tokr2", "tokr3", "tokr4"})
+        == std::multiset<std::string>{"tokr4"});
+  // One increasing seq order over the replay and what followed.
+  std::int64_t previous = last_seen;
+  for (const auto& part : {replay, live_part})
+    for (const auto& msg : part)
+      if (msg.contains("seq")) {
+        CHECK(msg["seq"].get<std::int64_t>() > previous);
+        previous = msg["seq"];
+      }
+
+  // A resume point this server never reached: refetch over REST.
+  ws_client future;
+  REQUIRE(future.open(env.server().base(), cookie_of(env.admin())) == 101);
+  auto told = future.subscribe(unknown_conversations, 1'000'000'000);
+  REQUIRE(!told.empty());
+  CHECK(told.back()["type"] == "resync");
+}
+
+TEST_CASE("winning a deal moves its contact to customers live, and their "
+          "later posts arrive as customers",
+          "[live]") {
+  social_env env;
+  auto x = env.link("x", "acme_x");
+  auto fan = env.sim_user("x", "carol_fan");
+  auto& admin = env.admin();
+  json views = json::array();
+  for (auto column : {"customers", "negotiation", "leads", "unknown"})
+    views.push_back({{"column", column}, {"view", "conversations"}});
+  auto ws = live(env, admin, views);
+
+  auto contact = admin.post("/api/v1/contacts",
+                            {{"first_name", "Carol"}, {"last_name", "Buyer"}});
+  REQUIRE(contact.status == 201);
+  auto contact_id = id_of(contact);
+  auto linked = admin.post("/api/v1/contacts/" + contact_id
+                             + "/social-profiles",
+                           {{"network", "x"},
+                            {"user_id", fan},
+                            {"handle", "carol_fan"}});
+  INFO(linked.body.dump());
+  REQUIRE(linked.status / 100 == 2);
+  auto deal = admin.post("/api/v1/deals", {{"contact_id", contact_id},
+                                           {"name", "Big deal"},
+                                           {"amount", 5000},
+                                           {"stage", "open"}});
+  REQUIRE(deal.status == 201);
+  auto won = admin.patch("/api/v1/deals/" + id_of(deal), {{"stage", "won"}});
+  REQUIRE(won.status == 200);
+
+  auto moves = ws->until([](const json& m) {
+    return m.value("type", "") == "standing_changed"
+           && m.value("to", "") == "customers";
+  });
+  REQUIRE(!moves.empty());
+  auto& change = moves.back();
+  REQUIRE(change["type"] == "standing_changed");
+  CHECK(change["from"] == "negotiation");
+  CHECK(change["person"]["record_type"] == "contact");
+  CHECK(change["person"]["record_id"] == contact_id);
+  CHECK(change["authors"]
+        == json::array({{{"network", "x"}, {"user_id", fan}}}));
+  // The earlier moves came first, in seq order (adding the contact and
+  // associating the profile may each say unknown > leads).
+  std::vector<std::string> path;
+  for (const auto& m : moves)
+    if (m.value("type", "") == "standing_changed")
+      path.push_back(m["from"].get<std::string>() + ">"
+                     + m["to"].get<std::string>());
+  path.erase(std::unique(path.begin(), path.end()), path.end());
+  CHECK(path == std::vector<std::string>{"unknown>leads", "leads>negotiation",
+                                         "negotiation>customers"});
+
+  env.sim_post("x", fan, "@acme_x tokwon thanks!", "mention", x.org_user_id);
+  auto after = ws->until([](const json& m) { return has_text(m, "tokwon"); });
+  REQUIRE(has_text(after.back(), "tokwon"));
+  CHECK(after.back()["post"]["standing"] == "customers");
+  CHECK(after.back()["views"]
+        == json::array({{{"column", "customers"}, {"view", "conversations"}}}));
+}
+
+TEST_CASE("malformed messages get an error with a stable code and the "
+          "connection stays usable",
+          "[live]") {
+  social_env env;
+  ws_client ws;
+  REQUIRE(ws.open(env.server().base(), cookie_of(env.admin())) == 101);
+  auto expect_error = [&](const std::string& text, const std::string& code) {
+    ws.send_text(text);
+    auto m = ws.next();
+    INFO(text);
+    REQUIRE(m);
+    CHECK((*m)["type"] == "error");
+    CHECK((*m)["error"]["code"] == code);
+    CHECK(!(*m)["error"].value("message", "").empty());
+  };
+  expect_error("{not json", "bad_message");
+  expect_error("[1,2]", "bad_message");
+  expect_error(R"({"kind":"ping"})", "bad_message");
+  expect_error(R"({"type":"dance"})", "unknown_type");
+  expect_error(R"({"type":"subscribe"})", "bad_message");
+  expect_error(R"({"type":"subscribe","views":[],"resume_from":-1})",
+               "bad_message");
+  expect_error(R"({"type":"subscribe","views":[{"column":"vips","view":"stream"}]})",
+               "bad_view");
+  expect_error(R"({"type":"subscribe","views":[{"column":"leads","view":"stream","filter":"top10"}]})",
+               "bad_view");
+  expect_error(R"({"type":"subscribe","views":[{"column_id":"x1"}]})",
+               "bad_view");
+  expect_error(R"({"type":"subscribe","views":[{"column_id":"999"}]})",
+               "column_not_found");
+  // Nesting far deeper than any message of the protocol.
+  expect_error(R"({"type":"ping","pad":)" + std::string(70, '[')
+                 + std::string(70, ']') + "}",
+               "bad_message");
+
+  // Still usable: a valid subscribe is acknowledged.
+  auto ack = ws.subscribe(unknown_conversations);
+  REQUIRE(!ack.empty());
+  CHECK(ack.back()["type"] == "subscribed");
+
+  // A frame over the server's limit (64 KiB) ends the connection; the
+  // server may close before the client has even finished writing it.
+  try {
+    ws.send_text(R"({"type":"ping","pad":")" + std::string(100 * 1024, 'a')
+                 + "\"}");
+    CHECK(!ws.next(std::chrono::seconds(10)));
+  } catch (const std::runtime_error&) {
+  }
+  CHECK(ws.closed());
+}
+
+TEST_CASE("a client that stops reading is told to resync and the server's "
+          "memory stays bounded",
+          "[live][slow]") {
+  social_env env;
+  // The emulator's rate windows would stretch the burst over minutes;
+  // lifted before linking, so the first window is already the wide one.
+  for (auto net : {"x", "mastodon"})
+    env.control("/limits",
+                {{"network", net}, {"limit", 1000000}, {"window_s", 900}});
+  auto x = env.link("x", "acme_x");
+  auto m = env.link("mastodon", "acme_m");
+  // The slow client joins first (see the two-users test) and reads
+  // through a tiny socket buffer.
+  ws_client slow;
+  REQUIRE(slow.open(env.server().base(), cookie_of(env.admin()),
+                    "/api/v1/live", 4096)
+          == 101);
+  auto ack = slow.subscribe(unknown_conversations);
+  REQUIRE(ack.back()["type"] == "subscribed");
+  auto observer = live(env, env.admin());
+
+  auto items = [&] {
+    auto nets = env.sim_get("/stats")["networks"];
+    return nets["x"]["items"].get<std::int64_t>()
+           + nets["mastodon"]["items"].get<std::int64_t>();
+  };
+  auto pid = env.server().process().pid();
+  auto rss_before = status_kb(pid, "VmRSS");
+  REQUIRE(rss_before > 0);
+  auto items_before = items();
+  // Mentions of the two linked accounts (the only targets on X and
+  // Mastodon), about 2 in 5 of the items: well over the queue's 1,000
+  // messages plus what the socket buffers hold (about 150 posts).
+  env.control("/traffic", {{"count", 6000},
+                           {"mention_ratio", 1.0},
+                           {"dm_ratio", 0.0},
+                           {"comment_ratio", 0.0},
+                           {"keyword_ratio", 0.0}});
+  auto mentions = items() - items_before;
+  REQUIRE(mentions > 2000);
+  // The server's resident memory, sampled with every post the reading
+  // client gets (VmHWM would be the sign-in's argon2id peak).
+  long rss_peak = rss_before;
+  std::int64_t delivered = 0;
+  auto burst = observer->until([&](const json& msg) {
+    rss_peak = std::max(rss_peak, status_kb(pid, "VmRSS"));
+    delivered += is_post(msg);
+    return delivered >= mentions;
+  }, std::chrono::seconds(120));
+  INFO("posts delivered to the reading client: " << delivered << " of "
+                                                  << mentions);
+  REQUIRE(delivered == mentions);
+
+  auto got = slow.drain(std::chrono::seconds(60));
+  INFO("the slow client read " << got.size() << " messages");
+  auto resync = std::find_if(got.begin(), got.end(), [](const json& msg) {
+    return msg.value("type", "") == "resync";
+  });
+  REQUIRE(resync != got.end());
+  CHECK((*resync)["reason"] == "client fell behind");
+  // Nothing after the resync until the client subscribes again.
+  CHECK(std::none_of(resync + 1, got.end(), is_post));
+  CHECK(std::count_if(got.begin(), resync, is_post) < delivered);
+
+  // The whole server, ingesting the burst included, stayed within a few
+  // MB of where it started: the queue (1,000 messages or 1 MiB) and the
+  // kernel buffers are all a stuck client costs.
+  rss_peak = std::max(rss_peak, status_kb(pid, "VmRSS"));
+  INFO("RSS before " << rss_before << " kB, peak " << rss_peak << " kB");
+  CHECK(rss_peak - rss_before < 32 * 1024);
+
+  // Subscribing again resumes the feed.
+  auto again = slow.subscribe(unknown_conversations);
+  REQUIRE(again.back()["type"] == "subscribed");
+  env.sim_post("mastodon", env.sim_user("mastodon", "late_fan"),
+               "@acme_m tokslowback", "mention", m.org_user_id);
+  auto back = slow.until([](const json& msg) {
+    return has_text(msg, "tokslowback");
+  });
+  CHECK(has_text(back.back(), "tokslowback"));
+}
+
+TEST_CASE("stopping the server closes open live connections and it exits "
+          "cleanly",
+          "[live]") {
+  social_env env;
+  auto subscribed = live(env, env.admin());
+  ws_client idle; // upgraded, never subscribed
+  REQUIRE(idle.open(env.server().base(), cookie_of(env.admin())) == 101);
+  env.server().process().signal(SIGTERM);
+  auto code = env.server().process().wait(std::chrono::seconds(20));
+  REQUIRE(code);
+  CHECK(*code == 0);
+  CHECK(!subscribed->next(std::chrono::seconds(5)));
+  CHECK(subscribed->closed());
+  CHECK(!idle.next(std::chrono::seconds(5)));
+  CHECK(idle.closed());
+}

@@ -1,0 +1,297 @@
+#include "web/live_session_state.hpp"
+
+#include "web/json_body.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+
+#include <spdlog/spdlog.h>
+
+namespace socialcrm::web::live {
+
+namespace {
+
+/// Client messages nest two levels (subscribe -> views -> view); 8 leaves
+/// room and refuses nesting games before a DOM is built.
+constexpr int client_json_depth = 8;
+
+// A client that does not keep up: its queue is replaced by one resync and
+// nothing more goes out until it subscribes again.
+void fall_behind(session_actor* self) {
+  auto& st = self->state;
+  st.conn->replace_queue(resync_message("client fell behind"));
+  st.active = false;
+  st.buffer.clear();
+}
+
+} // namespace
+
+// -- sending ------------------------------------------------------------------
+
+void send_event(session_actor* self, ws_text text) {
+  auto& st = self->state;
+  if (st.active && st.conn->push(std::move(text))
+                     == http::ws_connection::push_result::full)
+    fall_behind(self);
+}
+
+void send_reply(session_actor* self, ws_text text) {
+  auto& st = self->state;
+  if (st.conn->push(text) == http::ws_connection::push_result::full) {
+    fall_behind(self);
+    st.conn->push(std::move(text));
+  }
+}
+
+void send_error(session_actor* self, const error_info& e) {
+  send_reply(self, error_message(e.code, e.message));
+}
+
+// -- events -------------------------------------------------------------------
+
+bool deliver_post(session_actor* self, const stored_post& item,
+                  const std::vector<std::int64_t>& columns, bool live) {
+  auto& st = self->state;
+  auto views = matched_views(st.views, *st.scope, *st.sets, item, columns);
+  if (views.empty())
+    return false;
+  send_event(self, live ? st.shared->cache.post(item, views)
+                        : post_message(item, views));
+  return true;
+}
+
+namespace {
+
+void refresh_sets(session_actor* self) {
+  auto& st = self->state;
+  if (auto version = st.shared->sets_version(); version != st.sets_version) {
+    st.sets = st.shared->sets();
+    st.sets_version = version;
+  }
+}
+
+void handle_post(session_actor* self, const post_event& ev) {
+  auto& st = self->state;
+  if (!st.active || ev.seq <= st.last_seq)
+    return; // not subscribed, replayed already, or from before the subscribe
+  st.last_seq = ev.seq;
+  refresh_sets(self);
+  deliver_post(self, ev.item, ev.column_ids, true);
+}
+
+void handle_standing(session_actor* self, const standing_event& ev) {
+  auto& st = self->state;
+  if (!st.active || ev.seq <= st.last_seq)
+    return;
+  st.last_seq = ev.seq;
+  // Every user of the social tab sees people move (S-3.7).
+  send_event(self, st.shared->cache.standing(ev));
+}
+
+} // namespace
+
+void handle_live(session_actor* self, const live_event& ev) {
+  if (auto* p = std::get_if<post_event>(&ev))
+    handle_post(self, *p);
+  else
+    handle_standing(self, std::get<standing_event>(ev));
+}
+
+namespace {
+
+// Whether the session is too far behind the hub to catch up: then its
+// client is told to resync and what waits is dropped unread (cheaply, so
+// the mailbox drains). Looked at every few events: the count is cheap but
+// not free.
+bool overloaded(session_actor* self) {
+  auto& st = self->state;
+  if (++st.events % 64 != 0 || self->mailbox().size() <= max_backlog)
+    return false;
+  if (st.active || st.loading) {
+    st.conn->replace_queue(resync_message("server fell behind"));
+    st.active = false;
+    st.loading = false;
+    st.replaying.reset();
+    st.buffer.clear();
+    st.waiting.reset();
+    ++st.generation; // a subscribe read in flight is void
+  }
+  return true;
+}
+
+// Live events wait while a subscribe reads the database; a copy is made
+// only then (the hub's message is shared by every session otherwise).
+template <class Event>
+void on_event(session_actor* self, const Event& ev) {
+  auto& st = self->state;
+  if (overloaded(self))
+    return;
+  if (!st.loading) {
+    if constexpr (std::is_same_v<Event, post_event>)
+      handle_post(self, ev);
+    else
+      handle_standing(self, ev);
+    return;
+  }
+  if (st.buffer.size() >= max_buffered) {
+    st.buffer_overflow = true;
+    st.buffer.clear();
+  }
+  if (!st.buffer_overflow)
+    st.buffer.emplace_back(ev);
+}
+
+// -- client messages ----------------------------------------------------------
+
+void on_client(session_actor* self, const std::string& text) {
+  auto parsed = parse_json(text, client_json_depth);
+  if (!parsed)
+    return send_error(self, make_error("bad_message",
+                                       "not JSON: " + parsed.error().message));
+  auto& msg = *parsed;
+  auto type = msg.is_object() ? msg.find("type") : msg.end();
+  if (!msg.is_object() || type == msg.end() || !type->is_string())
+    return send_error(self, make_error("bad_message",
+                                       "a message is an object with a "
+                                       "string \"type\""));
+  auto& name = type->get_ref<const std::string&>();
+  if (name == "ping")
+    return send_reply(self, pong_message());
+  if (name == "subscribe") {
+    auto req = parse_subscribe(msg);
+    if (!req)
+      return send_error(self, req.error());
+    return request_subscribe(self, std::move(*req));
+  }
+  send_error(self, make_error("unknown_type",
+                              "unknown message type '" + name.substr(0, 40)
+                                + "'; send subscribe or ping"));
+}
+
+// -- periodic reload ----------------------------------------------------------
+
+void on_tick(session_actor* self) {
+  auto& st = self->state;
+  st.shared->refresh(0);
+  if (st.active && !st.loading && !st.reloading) {
+    st.reloading = true;
+    auto me = caf::actor_cast<caf::actor>(self);
+    auto gen = st.generation;
+    st.shared->post([me, gen, who = st.who](storage::database& db) {
+      std::shared_ptr<const user_scope> out;
+      try {
+        out = std::make_shared<const user_scope>(load_scope(db, who));
+      } catch (const std::exception& e) {
+        spdlog::warn("live scope reload failed: {}", e.what());
+      }
+      caf::anon_send(me, scope_atom::value, gen, std::move(out));
+    });
+  }
+  self->delayed_send(self, reload_interval, tick_atom::value);
+}
+
+void end(session_actor* self) {
+  auto& st = self->state;
+  caf::anon_send(st.shared->hub, leave_atom::value,
+                 caf::actor_cast<caf::actor>(self));
+  self->quit();
+}
+
+caf::behavior session(session_actor* self, std::shared_ptr<live_shared> shared,
+                      viewer who, std::shared_ptr<http::ws_pending> pending,
+                      std::weak_ptr<http::ws_endpoint> endpoint) {
+  auto& st = self->state;
+  st.shared = std::move(shared);
+  st.who = who;
+  auto addr = self->address();
+  http::ws_callbacks callbacks;
+  callbacks.on_text = [addr](std::string text) {
+    if (auto a = caf::actor_cast<caf::actor>(addr))
+      caf::anon_send(a, text_atom::value, std::move(text));
+  };
+  callbacks.on_closed = [addr] {
+    if (auto a = caf::actor_cast<caf::actor>(addr))
+      caf::anon_send(a, closed_atom::value);
+  };
+  callbacks.on_drained = [addr] {
+    if (auto a = caf::actor_cast<caf::actor>(addr))
+      caf::anon_send(a, drained_atom::value);
+  };
+  if (auto ep = endpoint.lock())
+    st.conn = ep->accept(pending, std::move(callbacks));
+  pending.reset();
+  if (!st.conn) {
+    self->quit();
+    return {};
+  }
+  st.shared->enlist(addr);
+  self->attach_functor(
+    [conn = st.conn, shared = st.shared, addr](const caf::error&) {
+      conn->close();
+      shared->forget(addr);
+    });
+  self->monitor(st.shared->hub);
+  self->set_down_handler([self](const caf::down_msg&) { end(self); });
+  self->request(st.shared->hub, st.shared->ask_timeout, join_atom::value,
+                caf::actor_cast<caf::actor>(self))
+    .then(
+      [self](std::int64_t) {
+        self->state.joined = true;
+        if (auto w = std::move(self->state.waiting)) {
+          self->state.waiting.reset();
+          start_subscribe(self, std::move(*w));
+        }
+      },
+      [self](caf::error& err) {
+        spdlog::warn("live session could not join the hub: {}",
+                     caf::to_string(err));
+        self->quit();
+      });
+  // Ticks spread over the interval, so sessions opened together do not
+  // all read the database in the same millisecond.
+  auto first = std::chrono::milliseconds(self->id() % reload_interval.count());
+  self->delayed_send(self, first, tick_atom::value);
+  return {
+    [self](text_atom, const std::string& text) { on_client(self, text); },
+    [self](closed_atom) { end(self); },
+    [self](const post_event& ev) { on_event(self, ev); },
+    // Several posts in one message, in seq order: what a hub that batches
+    // its fan-out sends (bench/fanout_hub.hpp measures one).
+    [self](const std::vector<post_event>& batch) {
+      for (const auto& ev : batch)
+        on_event(self, ev);
+    },
+    [self](const standing_event& ev) {
+      self->state.shared->refresh(ev.seq);
+      on_event(self, ev);
+    },
+    [self](snap_atom, std::uint64_t gen,
+           const std::shared_ptr<const snapshot>& snap) {
+      on_snapshot(self, gen, snap);
+    },
+    [self](scope_atom, std::uint64_t gen,
+           const std::shared_ptr<const user_scope>& scope) {
+      auto& s = self->state;
+      s.reloading = false;
+      if (scope && gen == s.generation && s.active)
+        s.scope = scope;
+    },
+    [self](tick_atom) { on_tick(self); },
+    [self](drained_atom) {
+      if (self->state.replaying)
+        continue_replay(self);
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_session(const std::shared_ptr<live_shared>& shared,
+                         viewer who,
+                         std::shared_ptr<http::ws_pending> pending,
+                         std::weak_ptr<http::ws_endpoint> endpoint) {
+  return shared->sys.spawn(session, shared, who, std::move(pending),
+                           std::move(endpoint));
+}
+
+} // namespace socialcrm::web::live

@@ -1,0 +1,96 @@
+#pragma once
+
+// The session actor of the live WebSocket (SPEC S-9.1): one per
+// connection. It joins the hub, keeps the client's subscription and what
+// the user may see, replays what a reconnecting client missed, and pushes
+// the events the user may see, in seq order, to the connection's bounded
+// queue (http/ws_session.hpp).
+
+#include "http/ws_session.hpp"
+#include "protocol/actor_interfaces.hpp"
+#include "web/live_data.hpp"
+#include "web/live_messages.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/actor_addr.hpp>
+#include <caf/actor_system.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace socialcrm::web::live {
+
+/// How often a session re-reads what its user may see (accounts, filter,
+/// columns) and the shared negotiation sets are refreshed at the latest:
+/// an administrator's change of operations or a user's new filter takes
+/// effect within 5 s without a query per post.
+inline constexpr std::chrono::milliseconds reload_interval{5000};
+
+/// Live events a session holds while a subscribe reads the database; a
+/// burst beyond this during one read means the client would get a replay
+/// longer than max_replay anyway, so it is told to resync.
+inline constexpr std::size_t max_buffered = static_cast<std::size_t>(
+  max_replay);
+
+/// Events waiting in a session's mailbox beyond which the server, not the
+/// client, has fallen behind (the hub sends to every session whatever it
+/// can absorb): the session tells its client to resync and drops what is
+/// waiting, which bounds a session's mailbox to about this many events
+/// (1 MB or so). Twice the connection's queue: a session this far behind
+/// would overflow it anyway.
+inline constexpr std::size_t max_backlog = 2000;
+
+/// What every session of one server shares. Thread-safe.
+class live_shared : public std::enable_shared_from_this<live_shared> {
+public:
+  live_shared(caf::actor_system& sys, hub_actor hub, live_reader* reader,
+              std::chrono::milliseconds ask_timeout);
+
+  caf::actor_system& sys;
+  const hub_actor hub;
+  const std::chrono::milliseconds ask_timeout;
+  message_cache cache;
+
+  /// Runs `j` on the reader thread; false once stopped.
+  bool post(live_reader::job j);
+
+  /// The negotiation sets and the organisation's accounts, and a number
+  /// that changes whenever they are replaced.
+  std::shared_ptr<const crm_sets> sets();
+  std::uint64_t sets_version() const { return version_; }
+  /// Keeps `s` when it was read after the current sets.
+  void offer(std::shared_ptr<const crm_sets> s);
+  /// Reads the sets again when they are older than `reload_interval` or
+  /// than event `seq` (a standing change may move contacts in or out of
+  /// the filters); at most one read at a time.
+  void refresh(std::int64_t seq);
+
+  /// Sessions register so stop() can end them.
+  void enlist(const caf::actor_addr& a);
+  void forget(const caf::actor_addr& a);
+  std::size_t sessions();
+
+  /// No more reads; every session is told to exit.
+  void stop();
+
+private:
+  std::mutex mutex_;
+  live_reader* reader_; // null once stopped
+  std::shared_ptr<const crm_sets> sets_;
+  std::atomic<std::uint64_t> version_{0};
+  bool refreshing_ = false;
+  std::vector<caf::actor_addr> sessions_;
+};
+
+/// Spawns the session of an authenticated upgrade: it accepts the
+/// connection through `endpoint` and lives until the socket closes, the
+/// hub goes away or it is told to exit.
+caf::actor spawn_session(const std::shared_ptr<live_shared>& shared,
+                         viewer who,
+                         std::shared_ptr<http::ws_pending> pending,
+                         std::weak_ptr<http::ws_endpoint> endpoint);
+
+} // namespace socialcrm::web::live
