@@ -272,12 +272,17 @@ struct record_filter {
   std::int64_t record_id = 0;
   std::int64_t offset = 0;
   std::int64_t limit = 50;
+  /// A sort key the list names ("name", "-created", ...); "" = default.
+  /// The web layer checks it against the list's keys; storage maps it to
+  /// a fixed ORDER BY, so client text never reaches SQL.
+  std::string sort;
+  std::string stage; // deals: open, won, lost; "" = every stage
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, record_filter& x) {
   return f(caf::meta::type_name("record_filter"), x.q, x.record_type,
-           x.record_id, x.offset, x.limit);
+           x.record_id, x.offset, x.limit, x.sort, x.stage);
 }
 
 /// A list request for records of type `Record` (the type picks the handler).

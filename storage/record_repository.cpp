@@ -98,37 +98,6 @@ void delete_attachments(SQLite::Database& db, const std::string& type,
   }
 }
 
-// List options ride in record_filter::record_type after the type itself,
-// as "contact;sort=-created" or ";stage=won;sort=-amount" (deals have no
-// type). web/record_routes.cpp writes them after checking each value
-// against the same names; anything else here falls back to the default.
-struct list_options {
-  std::string type;
-  std::string sort;
-  std::string stage;
-};
-
-list_options parse_options(const std::string& text) {
-  list_options out;
-  std::size_t at = 0;
-  bool first = true;
-  while (at <= text.size()) {
-    auto end = text.find(';', at);
-    if (end == std::string::npos)
-      end = text.size();
-    auto part = text.substr(at, end - at);
-    if (first)
-      out.type = part;
-    else if (part.rfind("sort=", 0) == 0)
-      out.sort = part.substr(5);
-    else if (part.rfind("stage=", 0) == 0)
-      out.stage = part.substr(6);
-    first = false;
-    at = end + 1;
-  }
-  return out;
-}
-
 // ORDER BY of a list, from a fixed table: the client names a key, never
 // SQL. Every order ends with the id so pages never overlap.
 std::string person_order(const std::string& sort) {
@@ -237,15 +206,15 @@ expected<person_data> record_repository::remove(const person_data& key) {
 
 record_page<person_data>
 record_repository::list(const list_query<person_data>& q) {
-  auto options = parse_options(q.filter.record_type);
-  auto type = parse_record_type(options.type).value_or(record_type::lead);
+  auto type =
+      parse_record_type(q.filter.record_type).value_or(record_type::lead);
   SQLite::Statement st(
       db_, std::string("SELECT ") + person_columns + " FROM " +
                person_table(type) +
                " WHERE ?1 = '' OR (first_name || ' ' || last_name) LIKE ?2 "
                "ESCAPE '\\' OR (last_name || ' ' || first_name) LIKE ?2 "
                "ESCAPE '\\' ORDER BY " +
-               person_order(options.sort) + " LIMIT ?3 OFFSET ?4");
+               person_order(q.filter.sort) + " LIMIT ?3 OFFSET ?4");
   st.bind(1, q.filter.q);
   st.bind(2, like_pattern(q.filter.q));
   st.bind(3, q.filter.limit + 1);
@@ -319,20 +288,19 @@ expected<deal_data> record_repository::remove(const deal_data& key) {
 }
 
 record_page<deal_data> record_repository::list(const list_query<deal_data>& q) {
-  auto options = parse_options(q.filter.record_type);
   SQLite::Statement st(db_, std::string("SELECT ") + deal_columns +
                                 " FROM deals WHERE (?1 = 0 OR contact_id = ?1)"
                                 " AND (?2 = '' OR name LIKE ?3 ESCAPE '\\')"
                                 " AND (?6 = '' OR stage = ?6)"
                                 " ORDER BY " +
-                                deal_order(options.sort) +
+                                deal_order(q.filter.sort) +
                                 " LIMIT ?4 OFFSET ?5");
   st.bind(1, q.filter.record_id);
   st.bind(2, q.filter.q);
   st.bind(3, like_pattern(q.filter.q));
   st.bind(4, q.filter.limit + 1);
   st.bind(5, q.filter.offset);
-  st.bind(6, options.stage);
+  st.bind(6, q.filter.stage);
   return read_page<record_page<deal_data>>(st, q.filter.limit, read_deal);
 }
 

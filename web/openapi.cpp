@@ -265,10 +265,25 @@ json operation(const route& r) {
         {{"name", "limit"}, {"in", "query"}, {"schema", int_prop()}});
     if (r.pattern == "/api/v1/leads" || r.pattern == "/api/v1/contacts" ||
         r.pattern == "/api/v1/deals")
+    {
       params.push_back({{"name", "q"},
                         {"in", "query"},
                         {"description", "name search"},
                         {"schema", string_prop()}});
+      params.push_back({{"name", "sort"},
+                        {"in", "query"},
+                        {"description",
+                         r.pattern == "/api/v1/deals"
+                             ? "name, amount or created; '-' first: descending"
+                             : "name, created or company; '-' first: "
+                               "descending"},
+                        {"schema", string_prop()}});
+      if (r.pattern == "/api/v1/deals")
+        params.push_back({{"name", "stage"},
+                          {"in", "query"},
+                          {"description", "open, won or lost"},
+                          {"schema", string_prop()}});
+    }
   }
   if (!params.empty())
     op["parameters"] = params;

@@ -10,6 +10,26 @@ namespace socialcrm::web {
 
 namespace {
 
+// Sort keys a list takes (`?sort=`, a leading '-' for descending).
+bool one_of(const std::string& v, std::initializer_list<const char*> names) {
+  for (auto* n : names)
+    if (v == n)
+      return true;
+  return false;
+}
+
+bool add_sort(const call_ptr& c, record_filter& f,
+              std::initializer_list<const char*> keys) {
+  auto sort = query_param(c, "sort");
+  if (sort.empty())
+    return true;
+  auto key = sort[0] == '-' ? sort.substr(1) : sort;
+  if (!one_of(key, keys))
+    return false;
+  f.sort = sort;
+  return true;
+}
+
 // What differs between the record types: how to decode, how a key is
 // built from an id, which person's standing a write may move (S-3.7), and
 // which filters a list takes.
@@ -39,7 +59,8 @@ struct person_kind {
   static bool filters(const call_ptr& c, record_filter& f) {
     f.record_type = std::string(to_string(Type));
     f.q = query_param(c, "q");
-    return f.q.size() <= max_query_length;
+    return f.q.size() <= max_query_length &&
+           add_sort(c, f, {"name", "created", "company"});
   }
 };
 
@@ -72,7 +93,14 @@ struct deal_kind {
         return false;
       f.record_id = std::stoll(contact);
     }
-    return f.q.size() <= max_query_length;
+    auto stage = query_param(c, "stage");
+    if (!stage.empty()) {
+      if (!one_of(stage, {"open", "won", "lost"}))
+        return false;
+      f.stage = stage;
+    }
+    return f.q.size() <= max_query_length &&
+           add_sort(c, f, {"name", "amount", "created"});
   }
 };
 
@@ -229,8 +257,11 @@ void list_records(const call_ptr& c) {
   if (!read_paging(c, q.filter.offset, q.filter.limit))
     return;
   if (!Kind::filters(c, q.filter))
-    return c->fail(make_error("bad_query", "a filter of this list has a "
-                                           "value it cannot take"));
+    return c->fail(make_error("bad_query",
+                              "a filter of this list has a value it cannot "
+                              "take (sort: name, created, company for people; "
+                              "name, amount, created for deals; a leading '-' "
+                              "sorts descending; stage: open, won, lost)"));
   ask<record_page<record>>(
       c, c->state.crm,
       [c, offset = q.filter.offset](record_page<record>& page) {

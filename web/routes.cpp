@@ -10,6 +10,7 @@ router make_api_router() {
   add_auth_routes(r);
   add_admin_routes(r);
   add_record_routes(r);
+  add_convert_route(r);
   add_ops_routes(r);
   add_account_routes(r);
   add_feed_routes(r);

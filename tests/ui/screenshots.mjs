@@ -1,4 +1,5 @@
 // Screenshots of the main screens for the README (docs/screenshots/*.png),
+// the social tab's and the CRM pages' (leads-list, contact-detail, deals),
 // taken against `socialcrm serve --demo`. Not a test; run it by hand:
 //
 //   node tests/ui/screenshots.mjs --binary build/socialcrm [--out docs/screenshots]
@@ -93,6 +94,21 @@ try {
   await page.getByRole('tab', { name: 'Profiles' }).click();
   await page.locator('[role=tabpanel]:not([hidden]) table').waitFor();
   await shot(page, 'settings-profiles');
+
+  // The CRM pages: a list, a contact with social interactions, deals.
+  await page.goto('/#/leads');
+  await page.locator('table[data-list="leads"] tbody tr[data-record-id]').first().waitFor();
+  await shot(page, 'leads-list');
+  await page.goto('/#/');
+  const known = page.locator('section.column-customers article.post a.author-link').first();
+  await known.click();
+  await page.locator('section.record-page [data-related="social-interactions"] article.post').first().waitFor();
+  await page.locator('section.record-page [data-related="deals"] tbody tr').first().waitFor();
+  await page.locator('section.record-page summary', { hasText: 'Associate a profile' }).click();
+  await shot(page, 'contact-detail');
+  await page.goto('/#/deals');
+  await page.locator('table[data-list="deals"] tbody tr[data-deal-id]').first().waitFor();
+  await shot(page, 'deals');
 
   // Something in the activity history: a like and a reply.
   await page.goto('/#/');

@@ -4,6 +4,8 @@
 #include <SQLiteCpp/Statement.h>
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 using namespace socialcrm;
 using namespace socialcrm::test;
 
@@ -133,6 +135,79 @@ TEST_CASE("deals: stage changes go through the classifier and move the "
   SECTION("deleting the deal moves the contact back") {
     CHECK(c.del("/api/v1/deals/" + id_of(deal)).status == 204);
     CHECK(standing() == "leads");
+  }
+}
+
+TEST_CASE("lists sort people by name, creation and company, and deals by "
+          "name, amount and creation, filtered by stage",
+          "[web][records][integration]") {
+  server_process server;
+  auto c = server.admin();
+  auto names = [&](const std::string& path) {
+    auto r = c.get(path);
+    INFO(path << " " << r.body.dump());
+    REQUIRE(r.status == 200);
+    std::vector<std::string> out;
+    for (auto& it : r.body["items"])
+      out.push_back(it.contains("last_name") ? it["last_name"].get<std::string>()
+                                             : it["name"].get<std::string>());
+    return out;
+  };
+  using list = std::vector<std::string>;
+  // Made in this order, so creation order differs from name order.
+  for (auto [last, company] : {std::pair{"Byron", "Zeta"}, {"ada", "Beta"},
+                               {"Curie", "Alpha"}})
+    REQUIRE(c.post("/api/v1/contacts",
+                   {{"last_name", last}, {"company", company}})
+                .status == 201);
+  CHECK(names("/api/v1/contacts") == list{"ada", "Byron", "Curie"});
+  CHECK(names("/api/v1/contacts?sort=name") == list{"ada", "Byron", "Curie"});
+  CHECK(names("/api/v1/contacts?sort=-name") == list{"Curie", "Byron", "ada"});
+  CHECK(names("/api/v1/contacts?sort=created") ==
+        list{"Byron", "ada", "Curie"});
+  CHECK(names("/api/v1/contacts?sort=-created") ==
+        list{"Curie", "ada", "Byron"});
+  CHECK(names("/api/v1/contacts?sort=company") ==
+        list{"Curie", "ada", "Byron"});
+  CHECK(names("/api/v1/contacts?sort=-created&limit=2&offset=1") ==
+        list{"ada", "Byron"});
+  CHECK(names("/api/v1/contacts?sort=-created&q=a") == list{"ada"});
+  CHECK(names("/api/v1/leads?sort=-created").empty());
+
+  auto contact = c.get("/api/v1/contacts?q=Curie")
+                     .body["items"][0]["id"]
+                     .get<std::string>();
+  for (auto [name, amount, stage] :
+       {std::tuple{"Beans", 300, "open"}, {"Cups", 100, "won"},
+        {"Anvils", 200, "lost"}, {"Drums", 50, "open"}}) {
+    json deal{{"contact_id", contact},
+              {"name", name},
+              {"amount", amount},
+              {"stage", stage}};
+    REQUIRE(c.post("/api/v1/deals", deal).status == 201);
+  }
+  CHECK(names("/api/v1/deals") == list{"Beans", "Cups", "Anvils", "Drums"});
+  CHECK(names("/api/v1/deals?sort=name") ==
+        list{"Anvils", "Beans", "Cups", "Drums"});
+  CHECK(names("/api/v1/deals?sort=-amount") ==
+        list{"Beans", "Anvils", "Cups", "Drums"});
+  CHECK(names("/api/v1/deals?sort=-created") ==
+        list{"Drums", "Anvils", "Cups", "Beans"});
+  CHECK(names("/api/v1/deals?stage=open") == list{"Beans", "Drums"});
+  CHECK(names("/api/v1/deals?stage=open&sort=amount") ==
+        list{"Drums", "Beans"});
+  CHECK(names("/api/v1/deals?stage=won&contact_id=" + contact) ==
+        list{"Cups"});
+  CHECK(names("/api/v1/deals?stage=lost&q=anv") == list{"Anvils"});
+
+  for (auto bad : {"/api/v1/contacts?sort=email", "/api/v1/contacts?sort=--name",
+                   "/api/v1/contacts?sort=amount", "/api/v1/deals?stage=maybe",
+                   "/api/v1/deals?sort=company",
+                   "/api/v1/leads?sort=name;DROP"}) {
+    INFO(bad);
+    auto r = c.get(bad);
+    CHECK(r.status == 400);
+    CHECK(r.code() == "bad_query");
   }
 }
 

@@ -18,7 +18,8 @@ export class FeedColumn {
   /**
    * spec: {kind: 'crm', column, view, filter, title} or {kind: 'user', id,
    * type: 'keyword'|'custom'|'my_posts', title}. ctx: {handlers, live,
-   * controls(column) -> nodes for the header, emptyText}.
+   * controls(column) -> nodes for the header, emptyText}; a record page's
+   * list also gives ctx.path(before, limit) and ctx.columnKind ('record').
    */
   constructor(spec, ctx) {
     this.spec = { ...spec };
@@ -94,6 +95,7 @@ export class FeedColumn {
 
   path(before) {
     const s = this.spec;
+    if (this.ctx.path) return this.ctx.path(before, PAGE_SIZE); // a record's list
     if (s.kind === 'crm')
       return `/social/feed${qs({ column: s.column, view: s.view, filter: s.filter, before, limit: PAGE_SIZE })}`;
     return `/social/columns/${encodeURIComponent(s.id)}/posts${qs({ before, limit: PAGE_SIZE })}`;
@@ -233,8 +235,8 @@ export class FeedColumn {
   renderCard(post) {
     const s = this.spec;
     return renderPost(post, {
-      columnKind: s.kind === 'crm' ? 'crm' : s.type,
-      showStanding: s.kind !== 'crm' || s.column !== post.standing,
+      columnKind: this.ctx.columnKind || (s.kind === 'crm' ? 'crm' : s.type),
+      showStanding: !this.ctx.columnKind && (s.kind !== 'crm' || s.column !== post.standing),
       handlers: this.ctx.handlers,
     });
   }

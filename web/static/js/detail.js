@@ -11,7 +11,7 @@ import { timeEl } from './time.js';
 import { tabs } from './tabs.js';
 import { on, samePerson } from './state.js';
 import { networkName } from './networks.js';
-import { renderPost, STANDING_LABELS } from './post_card.js';
+import { renderPost, STANDING_LABELS, personHref } from './post_card.js';
 import { crmForm } from './actions.js';
 import { personName } from './add_person.js';
 
@@ -170,7 +170,8 @@ export function openDetail(post, handlers) {
     standingPane.replaceChildren(h('h3', {}, 'CRM standing'),
       h('p', { class: `standing-big standing-${v.standing}`, dataset: { standing: v.standing } }, STANDING_LABELS[v.standing] || v.standing),
       h('p', { class: 'person-name' }, name),
-      h('p', { class: 'muted' }, `${ref.record_type === 'contact' ? 'Contact' : 'Lead'}${v.record.company ? ` at ${v.record.company}` : ''}`));
+      h('p', { class: 'muted' }, `${ref.record_type === 'contact' ? 'Contact' : 'Lead'}${v.record.company ? ` at ${v.record.company}` : ''}`),
+      h('p', {}, h('a', { href: personHref(ref), class: 'record-link' }, 'Open the record page')));
     // S-2.2: Google+ associations exist but are not shown here.
     const shown = v.profiles.filter((p) => p.shown_on_record !== false && p.network !== 'googleplus');
     socialPane.replaceChildren(h('h3', {}, 'Social profiles'),

@@ -13,7 +13,8 @@ export const SHORTCUTS = [
   ['r', 'Reply, comment or answer the focused post'],
   ['f', 'Account filter'],
   ['+', 'Add a column'],
-  ['g then h / a / s', 'Go to the social tab / activity / settings'],
+  ['g then h / l / c / d', 'Go to the social tab / leads / contacts / deals'],
+  ['g then a / s', 'Go to activity / settings'],
   ['?', 'This list'],
 ];
 
@@ -37,7 +38,7 @@ export function installShortcuts(commands) {
     const board = commands.board();
     if (pendingG && Date.now() - pendingG < 1500) {
       pendingG = 0;
-      const route = { h: '#/', a: '#/activity', s: '#/settings/accounts' }[e.key];
+      const route = { h: '#/', l: '#/leads', c: '#/contacts', d: '#/deals', a: '#/activity', s: '#/settings/accounts' }[e.key];
       if (route) { e.preventDefault(); commands.go(route); }
       return;
     }

@@ -25,6 +25,7 @@ export class LiveFeed extends EventTarget {
   constructor() {
     super();
     this.views = [];
+    this.extra = new Map(); // other subscribers' views (record pages), by key
     this.lastSeq = 0;
     this.synced = false; // lastSeq is a point the server can resume from
     this.state = 'offline';
@@ -68,6 +69,28 @@ export class LiveFeed extends EventTarget {
   setViews(views) {
     this.views = views;
     this.sendSubscribe();
+  }
+
+  /**
+   * Views another part of the page needs besides the board's (a record
+   * page following one person): subscribed together, each view once.
+   * An empty list removes them.
+   */
+  setExtraViews(key, views) {
+    if (views && views.length) this.extra.set(key, views);
+    else this.extra.delete(key);
+    this.sendSubscribe();
+  }
+
+  /** The board's views and every extra one, without repeats. */
+  allViews() {
+    const seen = new Set();
+    const out = [];
+    for (const v of [...this.views, ...[...this.extra.values()].flat()]) {
+      const k = JSON.stringify(v);
+      if (!seen.has(k)) { seen.add(k); out.push(v); }
+    }
+    return out;
   }
 
   reconnectNow() {
@@ -138,7 +161,7 @@ export class LiveFeed extends EventTarget {
 
   sendSubscribe() {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
-    const msg = { type: 'subscribe', views: this.views };
+    const msg = { type: 'subscribe', views: this.allViews() };
     if (this.synced) msg.resume_from = this.lastSeq;
     this.ws.send(JSON.stringify(msg));
   }

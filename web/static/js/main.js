@@ -1,7 +1,9 @@
-// Start-up and routing: sign-in, the shell (header, connection state), and
-// the pages: the social tab (#/), activity (#/activity), social settings
-// (#/settings/...). The board stays mounted while other pages show, so its
-// columns keep updating.
+// Start-up and routing: sign-in, the shell (the navigation bar shared by
+// every page, connection state), and the pages: the social tab (#/), the
+// CRM's leads and contacts (#/leads, #/leads/ID, #/contacts...), deals
+// (#/deals), activity (#/activity), social settings (#/settings/...). The
+// board stays mounted while other pages show, so its columns keep updating
+// and Back from a record page finds them as they were.
 
 import { h } from './dom.js';
 import { get, del, setCsrf, apiEvents } from './api.js';
@@ -22,11 +24,17 @@ import { renderSettings } from './settings.js';
 import { linkButtons } from './accounts_admin.js';
 import { installShortcuts, showShortcuts } from './keyboard.js';
 import { announce } from './dialog.js';
+import { renderPeopleList } from './record_list.js';
+import { renderRecordPage } from './record_page.js';
+import { renderDeals } from './deals_page.js';
 
 const root = document.getElementById('app');
 const live = new LiveFeed();
 let board = null;
 let shell = null;
+let page = { dispose() {} }; // the CRM page showing, stopped when left
+let socialError = ''; // why the social tab cannot load (no permission...)
+let lastPage = '';
 
 const handlers = {
   act,
@@ -62,6 +70,9 @@ function buildShell() {
   const composeBtn = h('button', { type: 'button', class: 'primary', 'aria-keyshortcuts': 'c', title: 'Compose a new post (c)' }, icon('compose'), ' Compose');
   const nav = h('nav', { class: 'main-nav', 'aria-label': 'Main' },
     h('a', { href: '#/', dataset: { route: 'social' } }, 'Social'),
+    h('a', { href: '#/leads', dataset: { route: 'leads' } }, 'Leads'),
+    h('a', { href: '#/contacts', dataset: { route: 'contacts' } }, 'Contacts'),
+    h('a', { href: '#/deals', dataset: { route: 'deals' } }, 'Deals'),
     h('a', { href: '#/activity', dataset: { route: 'activity' } }, 'Activity'),
     isSocialAdmin() ? h('a', { href: '#/settings/accounts', dataset: { route: 'settings' } }, 'Settings') : null);
   const user = app.session.user || {};
@@ -94,13 +105,25 @@ function noticeBox(title, text, extra) {
   return h('section', { class: 'notice', 'aria-labelledby': 'notice-title' }, h('h1', { id: 'notice-title' }, title), h('p', {}, text), extra);
 }
 
+/** Filter and columns act on the board; compose works from every page. */
+function showToolbar(onSocial) {
+  const usable = !socialError && linkedAccounts().length > 0 && app.session.profile.social_tab !== false;
+  shell.filterBtn.hidden = !usable || !onSocial;
+  shell.columnBtn.hidden = !usable || !onSocial;
+  shell.composeBtn.hidden = !usable;
+}
+
 async function renderSocial() {
   const v = shell.socialView;
   const hasAccounts = linkedAccounts().length > 0;
-  const usable = hasAccounts && app.session.profile.social_tab !== false;
-  for (const b of [shell.filterBtn, shell.columnBtn, shell.composeBtn]) b.hidden = !usable;
+  showToolbar(true);
   if (app.session.profile.social_tab === false) {
     v.replaceChildren(noticeBox('The social tab is off for your profile', 'Ask your administrator to switch it on for your profile.'));
+    return;
+  }
+  if (socialError) {
+    v.replaceChildren(noticeBox('The social tab is not available', socialError,
+      h('p', {}, 'Leads, contacts and deals are in the navigation above.')));
     return;
   }
   if (!hasAccounts) {
@@ -125,27 +148,56 @@ async function renderSocial() {
   await board.start();
 }
 
+/** The CRM pages: lists, record pages, deals. Returns false for others. */
+function renderCrm(name, parts, params, cameFromSocial) {
+  if (name === 'leads' || name === 'contacts') {
+    if (parts[1]) {
+      page = renderRecordPage(name, parts[1], { live, handlers, cameFromSocial });
+      shell.pageView.replaceChildren(page.el);
+    } else {
+      shell.pageView.replaceChildren(renderPeopleList(name, params));
+      document.title = `${name === 'leads' ? 'Leads' : 'Contacts'} · socialcrm`;
+    }
+    return true;
+  }
+  if (name === 'deals') {
+    shell.pageView.replaceChildren(renderDeals(params));
+    document.title = 'Deals · socialcrm';
+    return true;
+  }
+  return false;
+}
+
 function route() {
   if (!shell) return;
   const [path, query] = (location.hash.replace(/^#/, '') || '/').split('?');
   const params = new URLSearchParams(query || '');
   const parts = path.split('/').filter(Boolean);
-  const page = parts[0] || 'social';
+  const name = parts[0] || 'social';
+  // A dialog belongs to the page it was opened on.
+  for (const d of document.querySelectorAll('dialog[open]')) d.close();
+  page.dispose();
+  page = { dispose() {} };
+  const cameFromSocial = lastPage === 'social';
+  lastPage = name;
   for (const a of shell.nav.querySelectorAll('a')) {
-    if (a.dataset.route === page) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    if (a.dataset.route === name) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
-  const social = page === 'social' || page === '';
+  const social = name === 'social' || name === '';
   shell.socialView.hidden = !social;
   shell.pageView.hidden = social;
-  document.body.dataset.page = page;
+  document.body.dataset.page = name;
   if (social) { renderSocial(); document.title = 'Social · socialcrm'; return; }
-  if (page === 'activity') {
+  showToolbar(false);
+  if (renderCrm(name, parts, params, cameFromSocial)) {
+    // Focus moves to the new page's heading (below).
+  } else if (name === 'activity') {
     shell.pageView.replaceChildren(renderActivity());
     document.title = 'Activity · socialcrm';
-  } else if (page === 'settings' && isSocialAdmin()) {
+  } else if (name === 'settings' && isSocialAdmin()) {
     shell.pageView.replaceChildren(renderSettings(parts[1] || 'accounts', params));
     document.title = 'Social settings · socialcrm';
-  } else if (page === 'settings') {
+  } else if (name === 'settings') {
     shell.pageView.replaceChildren(noticeBox('Social settings are for administrators', 'Ask a social administrator to link accounts or change what your profile may do.'));
   } else {
     shell.pageView.replaceChildren(noticeBox('Not found', 'This page does not exist.', h('a', { href: '#/' }, 'Back to the social tab')));
@@ -158,18 +210,20 @@ async function start(session) {
   app.session = session;
   setCsrf(session.csrf_token);
   shell = buildShell();
+  socialError = '';
+  lastPage = '';
   try {
     await loadAccounts();
   } catch (e) {
-    shell.socialView.replaceChildren(noticeBox('The social tab is not available', e.message));
-    shell.pageView.hidden = true;
-    return;
+    // The CRM pages work without the social tab; the tab says why not.
+    socialError = e.message;
   }
   route();
 }
 
 async function signOut() {
   try { await del('/session'); } catch { /* the session may be gone already */ }
+  page.dispose();
   dropBoard();
   shell = null;
   app.session = null;
@@ -185,6 +239,7 @@ live.addEventListener('servererror', (e) => {
 });
 apiEvents.addEventListener('unauthorized', () => {
   if (!app.session) return;
+  page.dispose();
   dropBoard();
   shell = null;
   app.session = null;

@@ -56,16 +56,26 @@ export function actionButton(label, iconName, verdict, onClick, extra = {}) {
   return btn;
 }
 
-function authorLine(post) {
+/** The record page of a post's person: #/leads/7 or #/contacts/7. */
+export function personHref(person) {
+  return `#/${person.record_type === 'contact' ? 'contacts' : 'leads'}/${encodeURIComponent(person.record_id)}`;
+}
+
+function authorLine(post, linked) {
   const a = post.author || {};
   const handle = a.handle ? `@${String(a.handle).replace(/^@/, '')}` : '';
-  return h('span', { class: 'post-author' },
-    h('strong', { class: 'author-name' }, a.name || handle || 'Someone'),
+  const name = a.name || handle || 'Someone';
+  // A known person's name opens their record page in one click.
+  const nameEl = linked
+    ? h('a', { class: 'author-name author-link', href: personHref(post.person), title: `Open the ${post.person.record_type} record of ${name}`, onClick: (e) => e.stopPropagation() }, h('strong', {}, name))
+    : h('strong', { class: 'author-name' }, name);
+  return h('span', { class: 'post-author' }, nameEl,
     handle && a.name ? h('span', { class: 'handle' }, ` ${handle}`) : null);
 }
 
 /**
- * The card. `ctx`: {columnKind ('crm'|'keyword'|'custom'|'my_posts'),
+ * The card. `ctx`: {columnKind ('crm'|'keyword'|'custom'|'my_posts'|
+ * 'detail'|'record'),
  * showStanding, handlers: {act(post, action), add(post), details(post),
  * crm(post, what)}}.
  */
@@ -78,7 +88,7 @@ export function renderPost(post, ctx) {
   });
   const head = h('header', { class: 'post-head', id: titleId },
     networkIcon(post.network, networkName(post.network)),
-    authorLine(post),
+    authorLine(post, !!post.person && ctx.columnKind !== 'record' && ctx.columnKind !== 'keyword'),
     h('span', { class: `kind kind-${post.kind}` }, KIND_LABELS[post.kind] || post.kind),
     timeEl(post.created_at));
   const body = h('p', { class: 'post-text' }, post.text || '');
@@ -98,7 +108,7 @@ export function renderPost(post, ctx) {
     }, icon('plus'), h('span', { class: 'action-label' }, 'Add')));
   }
   if (known && ctx.columnKind !== 'keyword') {
-    if (ctx.columnKind !== 'detail') footer.append(h('button', {
+    if (ctx.columnKind !== 'detail' && ctx.columnKind !== 'record') footer.append(h('button', {
       type: 'button', class: 'action action-details', dataset: { action: 'details' },
       title: 'Details: open the detail view of this person (Enter)',
       onClick: (e) => { e.stopPropagation(); handlers.details(post); },
