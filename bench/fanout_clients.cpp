@@ -1,0 +1,217 @@
+#include "bench/fanout_clients.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include <atomic>
+#include <charconv>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <thread>
+
+namespace socialcrm::bench {
+
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+/// Clients connecting at once: below the listen backlog and the HTTP
+/// server's connection limit while handshakes are in progress.
+constexpr std::size_t connect_wave = 200;
+/// Latency samples kept: 4 bytes each, 40 MB at most.
+constexpr std::size_t max_samples = 10'000'000;
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
+
+namespace {
+
+class client;
+
+} // namespace
+
+struct fanout_clients::impl {
+  net::io_context ioc;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>>
+    work{ioc.get_executor()};
+  std::thread thread;
+  std::vector<std::shared_ptr<client>> clients;
+  std::atomic<std::uint64_t> subscribed{0}, posts{0}, resyncs{0}, errors{0};
+  std::atomic<std::int64_t> last_post_ns{0};
+  std::atomic<std::size_t> handshakes{0};
+  mutable std::mutex mutex;
+  std::vector<std::uint32_t> samples;
+
+  void on_message(std::string_view m);
+};
+
+namespace {
+
+class client : public std::enable_shared_from_this<client> {
+public:
+  client(fanout_clients::impl& owner, client_spec spec)
+    : owner_(owner), spec_(std::move(spec)), ws_(net::make_strand(owner.ioc)) {}
+
+  void start(const tcp::endpoint& ep) {
+    beast::get_lowest_layer(ws_).async_connect(
+      ep, [self = shared_from_this()](beast::error_code ec) {
+        if (ec)
+          return self->failed();
+        self->handshake();
+      });
+  }
+
+  void close() {
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+      beast::get_lowest_layer(self->ws_).close();
+    });
+  }
+
+private:
+  void failed() {
+    ++owner_.errors;
+    ++owner_.handshakes;
+  }
+
+  void handshake() {
+    ws_.set_option(websocket::stream_base::decorator(
+      [cookie = spec_.cookie](websocket::request_type& req) {
+        if (!cookie.empty())
+          req.set("Cookie", "socialcrm_session=" + cookie);
+      }));
+    ws_.async_handshake("127.0.0.1", "/api/v1/live",
+                        [self = shared_from_this()](beast::error_code ec) {
+                          ++self->owner_.handshakes;
+                          if (ec)
+                            return self->failed();
+                          self->ws_.text(true);
+                          self->ws_.async_write(
+                            net::buffer(self->spec_.subscribe),
+                            [self](beast::error_code e, std::size_t) {
+                              if (e)
+                                return self->failed();
+                              self->read();
+                            });
+                        });
+  }
+
+  void read() {
+    ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec,
+                                                     std::size_t) {
+      if (ec)
+        return;
+      auto data = self->buf_.cdata();
+      self->owner_.on_message(
+        {static_cast<const char*>(data.data()), data.size()});
+      self->buf_.consume(self->buf_.size());
+      self->read();
+    });
+  }
+
+  fanout_clients::impl& owner_;
+  client_spec spec_;
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buf_;
+};
+
+} // namespace
+
+// Only the type and the stamp are looked at: a client parsing every post
+// fully would measure the JSON library on the same two cores.
+void fanout_clients::impl::on_message(std::string_view m) {
+  if (m.starts_with("{\"type\":\"post\"")) {
+    auto now = steady_ns();
+    ++posts;
+    last_post_ns = now;
+    auto at = m.find("T@");
+    std::int64_t stamp = 0;
+    if (at != std::string_view::npos
+        && std::from_chars(m.data() + at + 2, m.data() + m.size(), stamp).ec
+             == std::errc()) {
+      std::lock_guard guard{mutex};
+      if (samples.size() < max_samples)
+        samples.push_back(static_cast<std::uint32_t>(
+          std::min<std::int64_t>((now - stamp) / 1000, UINT32_MAX)));
+    }
+  } else if (m.find("\"subscribed\"") != std::string_view::npos) {
+    ++subscribed;
+  } else if (m.find("\"resync\"") != std::string_view::npos) {
+    ++resyncs;
+  } else if (m.find("\"error\"") != std::string_view::npos) {
+    ++errors;
+  }
+}
+
+fanout_clients::fanout_clients() : impl_(std::make_shared<impl>()) {
+  impl_->thread = std::thread([i = impl_.get()] { i->ioc.run(); });
+}
+
+fanout_clients::~fanout_clients() {
+  close();
+}
+
+void fanout_clients::open(std::uint16_t port,
+                          const std::vector<client_spec>& specs) {
+  tcp::endpoint ep{net::ip::make_address("127.0.0.1"), port};
+  std::size_t started = 0;
+  for (const auto& spec : specs) {
+    auto c = std::make_shared<client>(*impl_, spec);
+    impl_->clients.push_back(c);
+    c->start(ep);
+    ++started;
+    if (started % connect_wave == 0)
+      while (impl_->handshakes + connect_wave / 2 < started)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+client_totals fanout_clients::totals() const {
+  client_totals t;
+  t.subscribed = impl_->subscribed;
+  t.posts = impl_->posts;
+  t.resyncs = impl_->resyncs;
+  t.errors = impl_->errors;
+  t.last_post = std::chrono::steady_clock::time_point(
+    std::chrono::nanoseconds(impl_->last_post_ns.load()));
+  return t;
+}
+
+void fanout_clients::reset() {
+  impl_->posts = 0;
+  std::lock_guard guard{impl_->mutex};
+  impl_->samples.clear();
+}
+
+std::vector<std::uint32_t> fanout_clients::latencies() const {
+  std::lock_guard guard{impl_->mutex};
+  return impl_->samples;
+}
+
+void fanout_clients::close() {
+  if (!impl_->thread.joinable())
+    return;
+  for (auto& c : impl_->clients)
+    c->close();
+  impl_->work.reset();
+  // Pending reads end with the closes; then run() returns.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!impl_->ioc.stopped() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  impl_->ioc.stop();
+  impl_->thread.join();
+  impl_->clients.clear();
+}
+
+} // namespace socialcrm::bench
