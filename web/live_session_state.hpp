@@ -6,6 +6,7 @@
 
 #include "web/live_session.hpp"
 
+#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include <optional>

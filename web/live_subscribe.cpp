@@ -10,6 +10,12 @@ namespace socialcrm::web::live {
 /// longer than the queue never makes a reading client "fall behind".
 constexpr int replay_step = 200;
 
+namespace {
+
+void finish_loading(session_actor* self);
+
+} // namespace
+
 void start_subscribe(session_actor* self, subscribe_request req) {
   auto& st = self->state;
   st.loading = true;
@@ -46,6 +52,8 @@ void request_subscribe(session_actor* self, subscribe_request req) {
     start_subscribe(self, std::move(req));
 }
 
+namespace {
+
 void finish_loading(session_actor* self) {
   auto& st = self->state;
   st.loading = false;
@@ -57,6 +65,8 @@ void finish_loading(session_actor* self) {
     start_subscribe(self, std::move(next));
   }
 }
+
+} // namespace
 
 // Sends the next step of the replay; the rest follows when the client's
 // queue has drained. Then the ack, then the live events held meanwhile.

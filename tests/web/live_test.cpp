@@ -398,3 +398,89 @@ TEST_CASE("stopping the server closes open live connections and it exits "
   CHECK(!idle.next(std::chrono::seconds(5)));
   CHECK(idle.closed());
 }
+
+TEST_CASE("a replay longer than the connection's queue arrives whole, in "
+          "order, before the acknowledgement",
+          "[live][slow]") {
+  social_env env;
+  for (auto net : {"x", "mastodon"})
+    env.control("/limits",
+                {{"network", net}, {"limit", 1000000}, {"window_s", 900}});
+  env.link("x", "acme_x");
+  env.link("mastodon", "acme_m");
+  auto first = live(env, env.admin());
+  first->close();
+  // The client is away while well over 1,000 mentions come in.
+  auto observer = live(env, env.admin());
+  auto items = [&] {
+    auto nets = env.sim_get("/stats")["networks"];
+    return nets["x"]["items"].get<std::int64_t>()
+           + nets["mastodon"]["items"].get<std::int64_t>();
+  };
+  auto before = items();
+  env.control("/traffic", {{"count", 5000},
+                           {"mention_ratio", 1.0},
+                           {"dm_ratio", 0.0},
+                           {"comment_ratio", 0.0},
+                           {"keyword_ratio", 0.0}});
+  auto missed = items() - before;
+  REQUIRE(missed > 1200);
+  std::int64_t seen = 0;
+  std::int64_t first_seq = 0;
+  observer->until([&](const json& m) {
+    if (is_post(m) && seen++ == 0)
+      first_seq = m["seq"];
+    return seen >= missed;
+  }, std::chrono::seconds(120));
+  REQUIRE(seen == missed);
+
+  ws_client again;
+  REQUIRE(again.open(env.server().base(), cookie_of(env.admin())) == 101);
+  auto replay = again.subscribe(unknown_conversations, first_seq - 1);
+  REQUIRE(!replay.empty());
+  CHECK(replay.back()["type"] == "subscribed");
+  auto posts = std::count_if(replay.begin(), replay.end(), is_post);
+  CHECK(posts == missed);
+  std::int64_t previous = first_seq - 1;
+  bool ordered = true;
+  for (const auto& m : replay)
+    if (is_post(m)) {
+      ordered = ordered && m["seq"].get<std::int64_t>() > previous;
+      previous = m["seq"];
+    }
+  CHECK(ordered);
+}
+
+TEST_CASE("an operation an administrator withdraws stops that account's "
+          "posts on sockets already open",
+          "[live]") {
+  social_env env;
+  auto x = env.link("x", "acme_x");
+  auto standard = env.user("standard@example.com", "Standard");
+  auto ws = live(env, standard);
+  auto observer = live(env, env.admin()); // joined last, sees everything
+  auto fan = env.sim_user("x", "fan_x");
+  int round = 0;
+  // Whether a new X mention reaches the standard user: once the observer
+  // has it, the hub has handed it to the standard session too.
+  auto x_delivered = [&] {
+    auto token = "tokop" + std::to_string(round++) + "z";
+    env.sim_post("x", fan, "@acme_x " + token, "mention", x.org_user_id);
+    auto seen = observer->until([&](const json& msg) {
+      return has_text(msg, token);
+    });
+    REQUIRE(has_text(seen.back(), token));
+    return tokens_in(ws->drain(), {token}).size() == 1;
+  };
+  CHECK(x_delivered()); // the Standard profile views accounts by default
+  auto ops = env.admin().send("PUT",
+                              "/api/v1/social/accounts/" + x.account_id
+                                + "/operations",
+                              json{{profile_id(env.admin(), "Standard"),
+                                    {"reply"}}});
+  REQUIRE(ops.status == 200);
+  // Open sessions re-read what their users may see every few seconds.
+  CHECK(social_env::eventually([&] { return !x_delivered(); },
+                               std::chrono::seconds(30)));
+  CHECK(!x_delivered());
+}

@@ -1,0 +1,174 @@
+// http/ws_session.hpp on its own: a real http::server whose upgrade
+// handler hands connections to a ws_endpoint, and a Beast client over
+// loopback.
+
+#include "http/server.hpp"
+#include "http/ws_session.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+using namespace socialcrm::http;
+namespace beast = boost::beast;
+namespace net = boost::asio;
+
+namespace {
+
+// The server side: every upgrade is accepted; what the client says and
+// whether the connection ended is recorded.
+struct ws_fixture {
+  explicit ws_fixture(ws_limits limits = {})
+    : endpoint(limits),
+      http({}, [](request, responder r) {
+        r(response::make(404, "text/plain", "no"));
+      },
+           [this](upgrade& u) {
+             auto p = endpoint.take(u);
+             ws_callbacks cb;
+             cb.on_text = [this](std::string t) {
+               std::lock_guard g{mutex};
+               texts.push_back(std::move(t));
+               changed.notify_all();
+             };
+             cb.on_closed = [this] {
+               std::lock_guard g{mutex};
+               ++closed;
+               changed.notify_all();
+             };
+             auto c = endpoint.accept(p, std::move(cb));
+             std::lock_guard g{mutex};
+             conns.push_back(std::move(c));
+             changed.notify_all();
+           }) {
+    port = http.start("127.0.0.1", 0);
+  }
+
+  template <class Pred>
+  bool wait(Pred p) {
+    std::unique_lock lock{mutex};
+    return changed.wait_for(lock, std::chrono::seconds(10), p);
+  }
+
+  std::shared_ptr<ws_connection> connection() {
+    wait([&] { return !conns.empty(); });
+    std::lock_guard g{mutex};
+    return conns.back();
+  }
+
+  // First: the callbacks use them until the endpoint below has stopped.
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> texts;
+  std::vector<std::shared_ptr<ws_connection>> conns;
+  int closed = 0;
+  ws_endpoint endpoint;
+  server http;
+  std::uint16_t port = 0;
+};
+
+struct client {
+  client(std::uint16_t port, int receive_buffer = 0) {
+    auto& s = ws.next_layer();
+    s.open(net::ip::tcp::v4());
+    if (receive_buffer)
+      s.set_option(net::socket_base::receive_buffer_size(receive_buffer));
+    s.connect({net::ip::make_address("127.0.0.1"), port});
+    ws.handshake("127.0.0.1", "/live");
+  }
+  std::string read() {
+    beast::flat_buffer b;
+    ws.read(b);
+    return beast::buffers_to_string(b.data());
+  }
+  net::io_context ioc;
+  beast::websocket::stream<net::ip::tcp::socket> ws{ioc};
+};
+
+ws_text text(std::string s) {
+  return std::make_shared<const std::string>(std::move(s));
+}
+
+} // namespace
+
+TEST_CASE("a WebSocket passes client messages on and sends queued texts in "
+          "order",
+          "[http][ws]") {
+  ws_fixture f;
+  client c(f.port);
+  c.ws.write(net::buffer(std::string("hello")));
+  REQUIRE(f.wait([&] { return f.texts.size() == 1; }));
+  CHECK(f.texts[0] == "hello");
+  auto conn = f.connection();
+  for (auto s : {"a", "b", "c"})
+    CHECK(conn->push(text(s)) == ws_connection::push_result::queued);
+  CHECK(c.read() == "a");
+  CHECK(c.read() == "b");
+  CHECK(c.read() == "c");
+  c.ws.close(beast::websocket::close_code::normal);
+  REQUIRE(f.wait([&] { return f.closed == 1; }));
+  CHECK(conn->push(text("late")) == ws_connection::push_result::closed);
+}
+
+TEST_CASE("a connection's queue is bounded and replace_queue leaves one "
+          "message behind the one being written",
+          "[http][ws]") {
+  ws_limits limits;
+  limits.queue_max_messages = 5;
+  ws_fixture f(limits);
+  client c(f.port, 4096); // reads nothing until the end
+  auto conn = f.connection();
+  // Large texts fill the socket buffers after a few; then the queue.
+  auto big = text(std::string(200 * 1024, 'x'));
+  int pushed = 0;
+  while (pushed < 100 && conn->push(big) == ws_connection::push_result::queued)
+    ++pushed;
+  CHECK(pushed < 100);
+  CHECK(conn->queued() == limits.queue_max_messages);
+  conn->replace_queue(text("resync"));
+  CHECK(conn->queued() <= 1);
+  // What was written before still arrives, then the replacement last.
+  std::string m;
+  int big_ones = 0;
+  while ((m = c.read()) != "resync")
+    big_ones += m.size() == big->size();
+  CHECK(big_ones < pushed);
+}
+
+TEST_CASE("a message over read_message_max closes the connection",
+          "[http][ws]") {
+  ws_limits limits;
+  limits.read_message_max = 1024;
+  ws_fixture f(limits);
+  client c(f.port);
+  beast::error_code ec;
+  c.ws.write(net::buffer(std::string(4096, 'y')), ec);
+  REQUIRE(f.wait([&] { return f.closed == 1; }));
+  CHECK(f.texts.empty());
+}
+
+TEST_CASE("stopping the endpoint closes every connection and reports each "
+          "one closed",
+          "[http][ws]") {
+  ws_fixture f;
+  client a(f.port);
+  client b(f.port);
+  REQUIRE(f.wait([&] { return f.conns.size() == 2; }));
+  f.endpoint.stop();
+  CHECK(f.closed == 2);
+  CHECK(f.endpoint.connections() == 0);
+  beast::flat_buffer buf;
+  beast::error_code ec;
+  a.ws.read(buf, ec);
+  CHECK(ec); // closed by the server
+}
