@@ -5,12 +5,18 @@
 #include "http/server.hpp"
 #include "http/ws_session.hpp"
 
+// GCC 12 with the sanitizers reports boost::optional inside Beast's
+// response parser (the client's handshake) as maybe uninitialized: a
+// known false positive of that header, not of this code.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#pragma GCC diagnostic pop
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -133,8 +139,11 @@ TEST_CASE("a connection's queue is bounded and replace_queue leaves one "
   int pushed = 0;
   while (pushed < 100 && conn->push(big) == ws_connection::push_result::queued)
     ++pushed;
+  // Refused once the queue held its bound (the writer may take one more
+  // off it meanwhile).
   CHECK(pushed < 100);
-  CHECK(conn->queued() == limits.queue_max_messages);
+  CHECK(pushed >= static_cast<int>(limits.queue_max_messages));
+  CHECK(conn->queued() <= limits.queue_max_messages);
   conn->replace_queue(text("resync"));
   CHECK(conn->queued() <= 1);
   // What was written before still arrives, then the replacement last.

@@ -10,12 +10,18 @@
 #include "http/url.hpp"
 #include "tests/web/social_fixture.hpp"
 
+// GCC 12 with the sanitizers reports boost::optional inside Beast's
+// response parser (the client's handshake) as maybe uninitialized: a
+// known false positive of that header, not of this code.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#pragma GCC diagnostic pop
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
