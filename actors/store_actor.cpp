@@ -1,7 +1,10 @@
 #include "actors/store_actor.hpp"
 
 #include "protocol/actor_error.hpp"
+#include "storage/checkpointer.hpp"
 #include "storage/writer.hpp"
+
+#include <spdlog/spdlog.h>
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -18,6 +21,9 @@ struct store_state {
 
   std::shared_ptr<storage::database> db;
   std::unique_ptr<storage::writer> w;
+  // Checkpoints the WAL beside the store, so no ingest commit waits for
+  // one (storage/checkpointer.hpp). Stopped when the store exits.
+  std::unique_ptr<storage::checkpointer> checkpoints;
   static inline const char* name = "store";
 };
 
@@ -43,6 +49,14 @@ store_behavior(store_pointer self, std::shared_ptr<storage::database> db) {
   // caller; the actor takes it over.
   self->state.db = std::move(db);
   self->state.w = std::make_unique<storage::writer>(*self->state.db);
+  if (auto& path = self->state.db->path(); path != ":memory:") {
+    self->state.db->set_autocheckpoint(0);
+    self->state.checkpoints = std::make_unique<storage::checkpointer>(
+      path, storage::checkpoint_interval, [](const std::string& error) {
+        spdlog::warn("WAL checkpoint failed (retried in {} ms): {}",
+                     storage::checkpoint_interval.count(), error);
+      });
+  }
   // The negotiation column's top-10 filter reads the day's frozen list:
   // make sure it exists now and after each UTC midnight.
   self->send(self, tick_atom::value);

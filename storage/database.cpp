@@ -32,6 +32,10 @@ int database::schema_version() {
   return db_.execAndGet("PRAGMA user_version").getInt();
 }
 
+void database::set_autocheckpoint(int pages) {
+  db_.exec("PRAGMA wal_autocheckpoint = " + std::to_string(pages));
+}
+
 std::string database::integrity_check() {
   return db_.execAndGet("PRAGMA integrity_check").getString();
 }

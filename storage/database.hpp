@@ -27,6 +27,11 @@ public:
   /// The schema version stored in `PRAGMA user_version`.
   int schema_version();
 
+  /// Sets the WAL size in pages at which a commit checkpoints on this
+  /// connection (SQLite's default 1,000); 0 = never (storage/checkpointer
+  /// does it instead).
+  void set_autocheckpoint(int pages);
+
   /// Runs `PRAGMA integrity_check` and returns its first line ("ok").
   std::string integrity_check();
 

@@ -1,3 +1,4 @@
+#include "storage/checkpointer.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 #include "storage/people_repository.hpp"
@@ -6,7 +7,13 @@
 #include <SQLiteCpp/Transaction.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 using namespace socialcrm;
 using namespace socialcrm::storage;
@@ -75,4 +82,80 @@ TEST_CASE("the schema refuses values outside the enumerations", "[storage]") {
   CHECK_NOTHROW(db.handle().exec(
     "INSERT INTO deals (contact_id, name, stage, created_at, updated_at) "
     "VALUES (" + std::to_string(id) + ", 'x', 'open', 0, 0)"));
+}
+
+TEST_CASE("the background checkpointer keeps the WAL of a writer without "
+          "automatic checkpoints from growing",
+          "[storage][checkpoint]") {
+  test::temp_dir dir;
+  auto path = dir.file("crm.db");
+  database writer(path);
+  writer.set_autocheckpoint(0);
+  auto wal_bytes = [&] {
+    return std::filesystem::file_size(path + "-wal");
+  };
+  auto write_rows = [&](int n) {
+    SQLite::Transaction tx(writer.handle());
+    people_repository people(writer.handle());
+    for (int i = 0; i < n; ++i)
+      people.create(record_type::lead,
+                    {.last_name = std::string(400, 'a' + i % 26)}, 1);
+    tx.commit();
+  };
+  std::vector<std::string> errors;
+  checkpointer cp(path, std::chrono::milliseconds(10),
+                  [&](const std::string& e) { errors.push_back(e); });
+  // Each round writes about 2,000 WAL pages and waits until the
+  // checkpointer has copied all of them; the writer then starts the WAL
+  // over, so its size stays near one round's instead of growing with all
+  // ten (without the checkpointer it would: autocheckpoint is off).
+  std::uintmax_t largest = 0;
+  for (int round = 0; round < 10; ++round) {
+    write_rows(2000);
+    largest = std::max(largest, wal_bytes());
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    auto caught_up = [&] {
+      auto s = cp.snapshot();
+      return s.wal_frames > 0 && s.copied_frames == s.wal_frames;
+    };
+    // A run that began before this round's commit may report the previous
+    // WAL; wait for two more runs.
+    auto runs = cp.snapshot().runs;
+    while ((cp.snapshot().runs < runs + 2 || !caught_up())
+           && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(caught_up());
+  }
+  CHECK(errors.empty());
+  CHECK(cp.snapshot().failures == 0);
+  // Ten rounds of about 1 MB each went through a WAL never much larger
+  // than two rounds.
+  auto total = std::filesystem::file_size(path);
+  INFO("largest WAL " << largest << " bytes, database " << total << " bytes");
+  CHECK(largest * 4 < total);
+  CHECK(writer.integrity_check() == "ok");
+  CHECK(writer.handle().execAndGet("SELECT COUNT(*) FROM leads").getInt()
+        == 20000);
+}
+
+TEST_CASE("a checkpointer that cannot open its database reports it once "
+          "and keeps trying",
+          "[storage][checkpoint]") {
+  test::temp_dir dir;
+  std::vector<std::string> errors;
+  std::mutex m;
+  checkpointer cp(dir.file("missing/dir/crm.db"), std::chrono::milliseconds(5),
+                  [&](const std::string& e) {
+                    std::lock_guard g{m};
+                    errors.push_back(e);
+                  });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (cp.snapshot().failures < 3
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto s = cp.snapshot();
+  CHECK(s.failures >= 3);
+  CHECK_FALSE(s.last_error.empty());
+  std::lock_guard g{m};
+  CHECK(errors.size() == 1);
 }
