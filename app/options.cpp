@@ -104,6 +104,16 @@ std::optional<error_info> read_config(const std::string& path,
     while (!out.public_url.empty() && out.public_url.back() == '/')
       out.public_url.pop_back();
   }
+  if (auto threads = cfg["server"]["actor_threads"]) {
+    auto n = threads.value<std::int64_t>();
+    if (!n || *n < 0 || *n > max_actor_threads)
+      return make_error("bad_config",
+                        "config file " + path
+                          + ": [server] actor_threads must be an integer "
+                            "from 0 (one per core but one) to "
+                          + std::to_string(max_actor_threads));
+    out.actor_threads = static_cast<std::size_t>(*n);
+  }
   if (auto interval = cfg["polling"]["interval_s"].value<double>())
     out.poll_interval_s = *interval;
   return std::nullopt;

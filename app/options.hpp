@@ -37,7 +37,13 @@ struct serve_options {
   /// Where browsers reach this server ([server] public_url), for the OAuth
   /// redirect URI behind a proxy; "" = the listen address.
   std::string public_url;
+  /// Scheduler threads for the event-based actors ([server] actor_threads);
+  /// 0 = one per core but one (actors/system_config.hpp).
+  std::size_t actor_threads = 0;
 };
+
+/// Most scheduler threads [server] actor_threads accepts.
+inline constexpr std::int64_t max_actor_threads = 256;
 
 /// The validated settings of `socialcrm sim`.
 struct sim_cli_options {

@@ -88,7 +88,7 @@ int run_serve(const serve_options& given) {
                  demo->people == 0 ? " (reusing the data directory's)" : "");
   }
 
-  system_config cfg;
+  system_config cfg{opts.actor_threads};
   caf::actor_system sys{cfg};
   auto path = database_path(opts);
   store_actor store;

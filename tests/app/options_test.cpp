@@ -118,6 +118,20 @@ TEST_CASE("the config file sets networks and is checked", "[options]") {
     f.config_file = write("[networks.friendster]\nbase_url = \"http://x\"\n");
     CHECK(resolve(f).error().code == "bad_config");
   }
+  SECTION("actor_threads is a small non-negative integer") {
+    f.data_dir = "d";
+    f.config_file = write("[server]\nactor_threads = 3\n");
+    REQUIRE(resolve(f));
+    CHECK(resolve(f)->actor_threads == 3);
+    for (auto bad : {"-1", "100000", "\"two\"", "1.5"}) {
+      f.config_file = write(std::string("[server]\nactor_threads = ") + bad
+                            + "\n");
+      auto o = resolve(f);
+      REQUIRE_FALSE(o);
+      CHECK(o.error().code == "bad_config");
+      CHECK_THAT(o.error().message, Catch::Contains("actor_threads"));
+    }
+  }
   SECTION("a base URL that is not http(s) is refused") {
     f.config_file = write("[networks.x]\nbase_url = \"ftp://x\"\n");
     CHECK_THAT(resolve(f).error().message, Catch::Contains("base_url"));
