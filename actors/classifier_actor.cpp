@@ -41,9 +41,12 @@ struct classifier_state {
 
 using classifier_pointer = classifier_actor::stateful_pointer<classifier_state>;
 
-void publish(classifier_pointer self, const post_event& ev) {
+// The posts of one batch go to each hub as one message.
+void publish(classifier_pointer self, const std::vector<post_event>& evs) {
+  if (evs.empty())
+    return;
   for (auto& hub : self->state.hubs)
-    self->send(hub, ev);
+    self->send(hub, evs);
 }
 
 void publish(classifier_pointer self, const standing_event& ev) {
@@ -70,7 +73,7 @@ void maybe_report(classifier_pointer self) {
 
 // Updates the index after a standing or association change, so posts that
 // arrive afterwards are annotated with the new standing.
-void apply(classifier_pointer self, const standing_event& ev) {
+void apply_change(classifier_pointer self, const standing_event& ev) {
   auto& index = self->state.index;
   for (auto& key : ev.authors)
     index[key] = {ev.person, ev.to};
@@ -101,13 +104,16 @@ caf::result<ingest_ack> on_ingest(classifier_pointer self, ingest_batch& batch) 
         auto& info = self->state.info;
         info.posts += static_cast<std::int64_t>(r.stored.size());
         ++info.polls;
+        std::vector<post_event> events;
+        events.reserve(r.stored.size());
         for (auto& sp : r.stored) {
           annotate(self, sp);
           post_event ev{sp.seq, std::move(sp), {}};
           if (column != 0)
             ev.column_ids.push_back(column);
-          publish(self, ev);
+          events.push_back(std::move(ev));
         }
+        publish(self, events);
         rp.deliver(ingest_ack{static_cast<std::int64_t>(r.stored.size()),
                               r.duplicates});
         maybe_report(self);
@@ -134,7 +140,7 @@ caf::result<standing_event> forward_change(classifier_pointer self,
     .then(
       [self, rp](standing_event& ev) mutable {
         if (ev.seq != 0) {
-          apply(self, ev);
+          apply_change(self, ev);
           publish(self, ev);
         }
         rp.deliver(std::move(ev));

@@ -1,5 +1,6 @@
 #include "actors/hub_actor.hpp"
 
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include <algorithm>
@@ -14,19 +15,50 @@ struct hub_state {
   hub_state() = default;
 
   std::vector<caf::actor> sessions;
+  // Posts received since the last flush, in seq order, and whether a flush
+  // is waiting in the hub's own mailbox.
+  std::vector<post_event> pending;
+  bool flush_due = false;
   actor_info info = make_info("hub");
   static inline const char* name = "hub";
 };
 
 using hub_pointer = hub_actor::stateful_pointer<hub_state>;
 
-template <class Event>
-void fan_out(hub_pointer self, const Event& ev) {
-  ++self->state.info.posts;
-  // Sessions are dynamically typed actors (one per WebSocket), so the typed
-  // hub uses anon_send (CAF 0.17 does not let a typed actor send to them).
+// One message for every session: CAF messages are reference-counted and
+// copy-on-write, so a thousand sessions read the same event instead of a
+// thousand copies of it. Sessions are dynamically typed actors (one per
+// WebSocket), so the typed hub uses anon_send (CAF 0.17 does not let a
+// typed actor send to them).
+void send_all(hub_pointer self, const caf::message& msg) {
   for (auto& s : self->state.sessions)
-    caf::anon_send(s, ev);
+    caf::anon_send(s, msg);
+}
+
+// Sends the posts gathered so far as one message.
+void flush(hub_pointer self) {
+  auto& st = self->state;
+  if (st.pending.empty())
+    return;
+  auto msg = st.pending.size() == 1 ? caf::make_message(std::move(st.pending[0]))
+                                    : caf::make_message(std::move(st.pending));
+  st.pending.clear();
+  send_all(self, msg);
+}
+
+// Posts are gathered until the hub has read what its mailbox held when
+// they arrived: the flush it sends itself queues behind those messages.
+// An idle hub therefore sends every post at once, and a busy one sends
+// fewer, larger messages instead of falling behind. No timer, no added
+// delay beyond the hub's own backlog.
+void gather(hub_pointer self, const post_event& ev) {
+  auto& st = self->state;
+  ++st.info.posts;
+  st.pending.push_back(ev);
+  if (!st.flush_due) {
+    st.flush_due = true;
+    self->send(self, flush_atom::value);
+  }
 }
 
 void drop(hub_pointer self, const caf::actor_addr& who) {
@@ -44,8 +76,20 @@ hub_actor::behavior_type hub_behavior(hub_pointer self, registry_actor registry)
   self->set_down_handler(
     [self](const caf::down_msg& dm) { drop(self, dm.source); });
   return {
-    [self](const post_event& ev) { fan_out(self, ev); },
-    [self](const standing_event& ev) { fan_out(self, ev); },
+    [self](const post_event& ev) { gather(self, ev); },
+    [self](const std::vector<post_event>& batch) {
+      for (const auto& ev : batch)
+        gather(self, ev);
+    },
+    [self](flush_atom) {
+      self->state.flush_due = false;
+      flush(self);
+    },
+    [self](const standing_event& ev) {
+      // The posts before it go first: sessions see events in seq order.
+      flush(self);
+      send_all(self, caf::make_message(ev));
+    },
     [self](join_atom, caf::actor session) {
       self->monitor(session);
       self->state.sessions.push_back(std::move(session));

@@ -20,6 +20,12 @@ struct client_spec {
   std::string subscribe; // the subscribe message's text
 };
 
+/// One post received: when it was injected and how long it took.
+struct latency_sample {
+  std::int64_t stamp_ns = 0;   // steady_ns() at injection
+  std::uint32_t latency_us = 0;
+};
+
 /// What the clients saw, summed.
 struct client_totals {
   std::uint64_t subscribed = 0;
@@ -41,8 +47,8 @@ public:
   client_totals totals() const;
   /// Forgets the latencies and counts so far (after warm-up).
   void reset();
-  /// Latencies of the posts received since reset(), in microseconds.
-  std::vector<std::uint32_t> latencies() const;
+  /// Latencies of the posts received since reset().
+  std::vector<latency_sample> latencies() const;
 
   void close();
 

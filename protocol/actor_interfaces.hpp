@@ -28,13 +28,19 @@ using store_actor = caf::typed_actor<
   caf::reacts_to<tick_atom>>;
 
 /// One per gateway node: fans events out to the session actors there.
+/// Sessions receive each event, or several posts in seq order as one
+/// std::vector<post_event>, in a message all of them share.
 using hub_actor = caf::typed_actor<
   caf::reacts_to<post_event>, caf::reacts_to<standing_event>,
+  // The posts of one ingested batch, in seq order.
+  caf::reacts_to<std::vector<post_event>>,
   // A session (dynamic actor receiving post_event / standing_event) joins
   // or leaves; join answers with the number of sessions.
   caf::replies_to<join_atom, caf::actor>::with<std::int64_t>,
   caf::reacts_to<leave_atom, caf::actor>,
-  caf::replies_to<info_atom>::with<actor_info>>;
+  caf::replies_to<info_atom>::with<actor_info>,
+  // Internal: sends the posts gathered so far (sent to itself).
+  caf::reacts_to<flush_atom>>;
 
 /// Dedupes, matches authors to people, stores, and publishes events.
 using classifier_actor = caf::typed_actor<

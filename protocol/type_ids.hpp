@@ -33,6 +33,7 @@ using events_atom = caf::atom_constant<caf::atom("events")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using account_atom = caf::atom_constant<caf::atom("account")>;
 using rescan_atom = caf::atom_constant<caf::atom("rescan")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
 
 /// One entry of the classifier's people index: a social profile and the
 /// person it belongs to, with that person's current standing.
@@ -61,6 +62,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(socialcrm, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(socialcrm, (socialcrm::ingest_result))
   CAF_ADD_TYPE_ID(socialcrm, (socialcrm::ingest_ack))
   CAF_ADD_TYPE_ID(socialcrm, (socialcrm::post_event))
+  CAF_ADD_TYPE_ID(socialcrm, (std::vector<socialcrm::post_event>))
   CAF_ADD_TYPE_ID(socialcrm, (socialcrm::standing_event))
   CAF_ADD_TYPE_ID(socialcrm, (socialcrm::profile_link))
   CAF_ADD_TYPE_ID(socialcrm, (socialcrm::actor_info))

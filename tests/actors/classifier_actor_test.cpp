@@ -54,6 +54,13 @@ pushed_events drain(actor_fixture& f) {
   bool done = false;
   while (!done)
     f.self->receive(
+      [&](std::vector<post_event>& batch) {
+        for (auto& ev : batch)
+          if (ev.item.body.external_id == id)
+            done = true;
+          else
+            out.posts.push_back(std::move(ev));
+      },
       [&](post_event& ev) {
         if (ev.item.body.external_id == id)
           done = true;
