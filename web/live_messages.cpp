@@ -112,6 +112,36 @@ ws_text message_cache::post(const stored_post& item,
   return text;
 }
 
+message_cache::batch_match_ptr
+message_cache::find_batch(std::int64_t first_seq, std::size_t size,
+                          const std::string& filter) {
+  std::lock_guard guard{batch_mutex_};
+  auto b = batches_.find(first_seq);
+  if (b == batches_.end() || b->second.size != size)
+    return nullptr;
+  auto m = b->second.by_filter.find(filter);
+  return m == b->second.by_filter.end() ? nullptr : m->second;
+}
+
+void message_cache::remember_batch(std::int64_t first_seq, std::size_t size,
+                                   const std::string& filter,
+                                   batch_match_ptr m) {
+  std::lock_guard guard{batch_mutex_};
+  auto b = batches_.find(first_seq);
+  if (b == batches_.end()) {
+    if (batch_order_.size() >= max_batches) {
+      batches_.erase(batch_order_.front());
+      batch_order_.pop_front();
+    }
+    batch_order_.push_back(first_seq);
+    b = batches_.emplace(first_seq, batch_entry{size, {}}).first;
+  }
+  // seqs are unique, so a first seq names one batch; a different size
+  // would be a different hub's batch and is simply not remembered.
+  if (b->second.size == size)
+    b->second.by_filter.emplace(filter, std::move(m));
+}
+
 ws_text message_cache::standing(const standing_event& ev) {
   {
     std::lock_guard guard{mutex_};

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -47,6 +48,29 @@ public:
   /// text is built for the one session.
   static constexpr std::size_t max_variants = 16;
 
+  /// The posts of one batch the hub sent that a filter matched, with their
+  /// texts: sessions with the same filter (filter_key, live_views.hpp)
+  /// share one computation per batch instead of each matching every post.
+  struct batch_match {
+    std::vector<std::pair<std::size_t, ws_text>> posts; // index in batch
+  };
+  using batch_match_ptr = std::shared_ptr<const batch_match>;
+  /// The match of the batch starting at `first_seq` with `size` posts for
+  /// `filter`: remembered, or computed by `compute` (outside the lock;
+  /// sessions racing on it compute the same result).
+  template <class Compute>
+  batch_match_ptr batch(std::int64_t first_seq, std::size_t size,
+                        const std::string& filter, Compute compute) {
+    if (auto found = find_batch(first_seq, size, filter))
+      return found;
+    auto made = std::make_shared<const batch_match>(compute());
+    remember_batch(first_seq, size, filter, made);
+    return made;
+  }
+  /// Batches remembered: every session handles a batch within moments of
+  /// the others; a session further behind computes its own.
+  static constexpr std::size_t max_batches = 64;
+
 private:
   struct entry {
     std::int64_t seq = 0;
@@ -55,9 +79,22 @@ private:
   };
   entry& slot(std::int64_t seq); // mutex held
 
+  batch_match_ptr find_batch(std::int64_t first_seq, std::size_t size,
+                             const std::string& filter);
+  void remember_batch(std::int64_t first_seq, std::size_t size,
+                      const std::string& filter, batch_match_ptr m);
+
   std::mutex mutex_;
   std::unordered_map<std::int64_t, entry> recent_;
   std::deque<std::int64_t> order_; // oldest first, for eviction
+
+  struct batch_entry {
+    std::size_t size = 0;
+    std::unordered_map<std::string, batch_match_ptr> by_filter;
+  };
+  std::mutex batch_mutex_;
+  std::unordered_map<std::int64_t, batch_entry> batches_; // by first seq
+  std::deque<std::int64_t> batch_order_;
 };
 
 } // namespace socialcrm::web::live

@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <tuple>
+
 namespace socialcrm::web::live {
 
 namespace {
@@ -64,10 +66,10 @@ namespace {
 
 void refresh_sets(session_actor* self) {
   auto& st = self->state;
-  if (auto version = st.shared->sets_version(); version != st.sets_version) {
-    st.sets = st.shared->sets();
-    st.sets_version = version;
-  }
+  // The cheap atomic read first; the pair under the lock only when it
+  // moved, so the version always names the sets held (filter_key).
+  if (st.shared->sets_version() != st.sets_version)
+    std::tie(st.sets, st.sets_version) = st.shared->versioned_sets();
 }
 
 void handle_post(session_actor* self, const post_event& ev) {
@@ -101,11 +103,13 @@ namespace {
 
 // Whether the session is too far behind the hub to catch up: then its
 // client is told to resync and what waits is dropped unread (cheaply, so
-// the mailbox drains). Looked at every few events: the count is cheap but
+// the mailbox drains). Looked at every 64 events: the count is cheap but
 // not free.
-bool overloaded(session_actor* self) {
+bool overloaded(session_actor* self, std::size_t n = 1) {
   auto& st = self->state;
-  if (++st.events % 64 != 0 || self->mailbox().size() <= max_backlog)
+  auto before = st.events;
+  st.events += n;
+  if (st.events / 64 == before / 64 || self->mailbox().size() <= max_backlog)
     return false;
   if (st.active || st.loading) {
     st.conn->replace_queue(resync_message("server fell behind"));
@@ -122,23 +126,76 @@ bool overloaded(session_actor* self) {
 // Live events wait while a subscribe reads the database; a copy is made
 // only then (the hub's message is shared by every session otherwise).
 template <class Event>
-void on_event(session_actor* self, const Event& ev) {
+void on_buffered(session_actor* self, const Event& ev) {
   auto& st = self->state;
-  if (overloaded(self))
-    return;
-  if (!st.loading) {
-    if constexpr (std::is_same_v<Event, post_event>)
-      handle_post(self, ev);
-    else
-      handle_standing(self, ev);
-    return;
-  }
   if (st.buffer.size() >= max_buffered) {
     st.buffer_overflow = true;
     st.buffer.clear();
   }
   if (!st.buffer_overflow)
     st.buffer.emplace_back(ev);
+}
+
+template <class Event>
+void on_event(session_actor* self, const Event& ev) {
+  auto& st = self->state;
+  if (overloaded(self))
+    return;
+  if (st.loading)
+    return on_buffered(self, ev);
+  if constexpr (std::is_same_v<Event, post_event>)
+    handle_post(self, ev);
+  else
+    handle_standing(self, ev);
+}
+
+const std::string& current_filter(session_actor* self) {
+  auto& st = self->state;
+  if (st.filter_scope != st.scope || st.filter_sets_version != st.sets_version
+      || st.filter.empty()) {
+    st.filter = filter_key(st.views, *st.scope, st.sets_version);
+    st.filter_scope = st.scope;
+    st.filter_sets_version = st.sets_version;
+  }
+  return st.filter;
+}
+
+// Several posts in seq order, as the hub sends them under load. A session
+// subscribed and in step with the feed takes the shared path: sessions
+// with the same filter share one match of the batch (message_cache::batch)
+// and only push the texts. Otherwise (a subscribe reading, a batch
+// overlapping what was replayed) each post goes the single way.
+void on_batch(session_actor* self, const std::vector<post_event>& batch) {
+  auto& st = self->state;
+  if (batch.empty() || overloaded(self, batch.size()))
+    return;
+  if (st.loading || !st.active || batch.front().seq <= st.last_seq) {
+    for (const auto& ev : batch)
+      if (st.loading)
+        on_buffered(self, ev);
+      else
+        handle_post(self, ev);
+    return;
+  }
+  refresh_sets(self);
+  auto match = st.shared->cache.batch(
+    batch.front().seq, batch.size(), current_filter(self), [&] {
+      message_cache::batch_match m;
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        const auto& ev = batch[i];
+        auto views = matched_views(st.views, *st.scope, *st.sets, ev.item,
+                                   ev.column_ids);
+        if (!views.empty())
+          m.posts.emplace_back(i, st.shared->cache.post(ev.item, views));
+      }
+      return m;
+    });
+  st.last_seq = batch.back().seq;
+  for (const auto& [i, text] : match->posts) {
+    if (!st.active)
+      break; // fell behind on the way: told to resync
+    send_event(self, text);
+  }
 }
 
 // -- client messages ----------------------------------------------------------
@@ -255,12 +312,9 @@ caf::behavior session(session_actor* self, std::shared_ptr<live_shared> shared,
     [self](text_atom, const std::string& text) { on_client(self, text); },
     [self](closed_atom) { end(self); },
     [self](const post_event& ev) { on_event(self, ev); },
-    // Several posts in one message, in seq order: what a hub that batches
-    // its fan-out sends (bench/fanout_hub.hpp measures one).
-    [self](const std::vector<post_event>& batch) {
-      for (const auto& ev : batch)
-        on_event(self, ev);
-    },
+    // Several posts in one message, in seq order: what the hub sends when
+    // a batch was ingested or posts arrived faster than it sent them.
+    [self](const std::vector<post_event>& batch) { on_batch(self, batch); },
     [self](const standing_event& ev) {
       self->state.shared->refresh(ev.seq);
       on_event(self, ev);

@@ -61,6 +61,8 @@ public:
   /// that changes whenever they are replaced.
   std::shared_ptr<const crm_sets> sets();
   std::uint64_t sets_version() const { return version_; }
+  /// The sets and their version number, read together.
+  std::pair<std::shared_ptr<const crm_sets>, std::uint64_t> versioned_sets();
   /// Keeps `s` when it was read after the current sets.
   void offer(std::shared_ptr<const crm_sets> s);
   /// Reads the sets again when they are older than `reload_interval` or

@@ -53,6 +53,11 @@ struct session_state {
   bool buffer_overflow = false;
   bool reloading = false;
   std::uint64_t events = 0; // live events received, to pace overloaded()
+  // filter_key() of the subscription in effect, and what it was built
+  // from: views change only together with the scope (on_snapshot).
+  std::string filter;
+  std::shared_ptr<const user_scope> filter_scope;
+  std::uint64_t filter_sets_version = 0;
   // A replay going out step by step.
   std::shared_ptr<const snapshot> replaying;
   std::size_t replay_post = 0;

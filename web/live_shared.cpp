@@ -26,6 +26,12 @@ std::shared_ptr<const crm_sets> live_shared::sets() {
   return sets_;
 }
 
+std::pair<std::shared_ptr<const crm_sets>, std::uint64_t>
+live_shared::versioned_sets() {
+  std::lock_guard guard{mutex_};
+  return {sets_, version_.load()};
+}
+
 void live_shared::offer(std::shared_ptr<const crm_sets> s) {
   if (!s)
     return;

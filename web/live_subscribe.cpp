@@ -3,6 +3,8 @@
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
+#include <tuple>
+
 namespace socialcrm::web::live {
 
 /// A replay goes out in steps of this many messages, each once the
@@ -135,7 +137,11 @@ void on_snapshot(session_actor* self, std::uint64_t gen,
   st.active = true;
   st.views = std::move(st.loading_views);
   st.scope = std::make_shared<const user_scope>(snap->scope);
-  st.sets = snap->sets;
+  // The shared sets are the snapshot's or newer ones, and come with the
+  // version that names them (the filter_key of shared batch matches).
+  std::tie(st.sets, st.sets_version) = st.shared->versioned_sets();
+  if (!st.sets)
+    st.sets = snap->sets;
   st.last_seq = st.loading_from.value_or(snap->head);
   st.replaying = snap;
   st.replay_post = 0;

@@ -179,4 +179,27 @@ std::string matched_views(const std::vector<view>& views,
   return out;
 }
 
+std::string filter_key(const std::vector<view>& views,
+                       const user_scope& scope, std::uint64_t sets_version) {
+  std::string key = std::to_string(sets_version);
+  key += '|';
+  for (const auto& v : views) {
+    key += v.json; // normalised by parse_view
+    key += ',';
+  }
+  key += '|';
+  for (auto a : scope.visible_accounts) {
+    key += std::to_string(a);
+    key += ',';
+  }
+  key += '|';
+  for (const auto& [id, type] : scope.columns) {
+    key += std::to_string(id);
+    key += ':';
+    key += std::to_string(static_cast<int>(type));
+    key += ',';
+  }
+  return key;
+}
+
 } // namespace socialcrm::web::live

@@ -79,4 +79,10 @@ std::string matched_views(const std::vector<view>& views,
                           const stored_post& item,
                           const std::vector<std::int64_t>& column_ids);
 
+/// A text equal for two subscriptions exactly when matched_views gives
+/// the same answer for them on every post (same views, same visible
+/// accounts, same columns); `sets_version` names the crm_sets in use.
+std::string filter_key(const std::vector<view>& views,
+                       const user_scope& scope, std::uint64_t sets_version);
+
 } // namespace socialcrm::web::live
