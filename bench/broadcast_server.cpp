@@ -1,4 +1,5 @@
 #include "bench/broadcast_server.hpp"
+#include "protocol/thread_name.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -179,7 +180,10 @@ std::uint16_t broadcast_server::start() {
   impl_->acceptor.bind(ep);
   impl_->acceptor.listen(net::socket_base::max_listen_connections);
   impl_->accept();
-  impl_->thread = std::thread([i = impl_.get()] { i->ioc.run(); });
+  impl_->thread = std::thread([i = impl_.get()] {
+    name_this_thread("bench.bare");
+    i->ioc.run();
+  });
   return impl_->acceptor.local_endpoint().port();
 }
 

@@ -1,4 +1,5 @@
 #include "bench/fanout_clients.hpp"
+#include "protocol/thread_name.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -156,7 +157,10 @@ void fanout_clients::impl::on_message(std::string_view m) {
 }
 
 fanout_clients::fanout_clients() : impl_(std::make_shared<impl>()) {
-  impl_->thread = std::thread([i = impl_.get()] { i->ioc.run(); });
+  impl_->thread = std::thread([i = impl_.get()] {
+    name_this_thread("bench.clients");
+    i->ioc.run();
+  });
 }
 
 fanout_clients::~fanout_clients() {

@@ -1,4 +1,5 @@
 #include "http/session.hpp"
+#include "protocol/thread_name.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -109,7 +110,10 @@ std::uint16_t server::start(const std::string& host, std::uint16_t port) {
   impl_->started = true;
   auto n = std::max(1u, impl_->state.limits.threads);
   for (unsigned i = 0; i < n; ++i)
-    impl_->threads.emplace_back([self = impl_.get()] { self->ioc.run(); });
+    impl_->threads.emplace_back([self = impl_.get()] {
+      name_this_thread("scrm.http");
+      self->ioc.run();
+    });
   return bound;
 }
 

@@ -194,7 +194,7 @@ ws_connection::push_result ws_connection::impl::push(ws_text text,
       return push_result::queued;
     writing = true;
   }
-  on_strand([](impl& self) { self.do_write(); });
+  owner.start_write(shared_from_this());
   return push_result::queued;
 }
 

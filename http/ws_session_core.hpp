@@ -42,9 +42,21 @@ struct ws_core {
   std::optional<net::executor_work_guard<net::io_context::executor_type>>
     work;
 
+  // Connections whose queue got a message while no write was running.
+  // Pushing threads gather them here and post one handler for all, so a
+  // post fanned out to a thousand connections wakes the I/O thread once
+  // instead of a thousand times.
+  std::mutex ready_mutex;
+  std::vector<std::shared_ptr<ws_connection::impl>> ready;
+  bool ready_posted = false;
+
   ~ws_core() { stop(); }
   void stop();
   std::vector<std::shared_ptr<ws_connection::impl>> live();
+  /// Any thread: `s` (with `writing` set) starts writing soon.
+  void start_write(std::shared_ptr<ws_connection::impl> s);
+  /// On an I/O thread: starts every gathered write.
+  void run_ready();
 };
 
 // One WebSocket from upgrade to close. Everything but the queue runs on

@@ -1,7 +1,9 @@
 #include "http/ws_session_core.hpp"
+#include "protocol/thread_name.hpp"
 
 #include "http/upgrade.hpp"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <unistd.h>
@@ -21,6 +23,30 @@ std::vector<std::shared_ptr<ws_connection::impl>> ws_core::live() {
     if (auto s = w.lock())
       out.push_back(std::move(s));
   return out;
+}
+
+void ws_core::start_write(std::shared_ptr<ws_connection::impl> s) {
+  {
+    std::lock_guard guard{ready_mutex};
+    ready.push_back(std::move(s));
+    if (ready_posted)
+      return;
+    ready_posted = true;
+  }
+  net::post(ioc, [this] { run_ready(); });
+}
+
+void ws_core::run_ready() {
+  std::vector<std::shared_ptr<ws_connection::impl>> now;
+  {
+    std::lock_guard guard{ready_mutex};
+    now.swap(ready);
+    ready_posted = false;
+  }
+  // With one I/O thread the sockets have no strand (see take()) and
+  // dispatch writes at once; with several it queues on each strand.
+  for (auto& s : now)
+    net::dispatch(s->ws.get_executor(), [s] { s->do_write(); });
 }
 
 void ws_core::stop() {
@@ -53,7 +79,10 @@ ws_endpoint::ws_endpoint(ws_limits limits) : core_(std::make_shared<ws_core>()) 
   core_->work.emplace(core_->ioc.get_executor());
   auto n = std::max(1u, limits.threads);
   for (unsigned i = 0; i < n; ++i)
-    core_->threads.emplace_back([c = core_.get()] { c->ioc.run(); });
+    core_->threads.emplace_back([c = core_.get()] {
+      name_this_thread("scrm.ws");
+      c->ioc.run();
+    });
 }
 
 ws_endpoint::~ws_endpoint() {
@@ -84,7 +113,13 @@ std::shared_ptr<ws_pending> ws_endpoint::take(upgrade& u) {
     int fd = -1;
     if (!ec)
       fd = u.socket.release(ec);
-    tcp::socket moved(net::make_strand(core_->ioc));
+    // A strand per socket only where several threads run the io_context:
+    // with one, every handler is serial already and a strand would only
+    // add a queue and a reference count to each operation.
+    auto exec = core_->limits.threads > 1
+                  ? net::any_io_executor(net::make_strand(core_->ioc))
+                  : net::any_io_executor(core_->ioc.get_executor());
+    tcp::socket moved(exec);
     if (!ec) {
       moved.assign(protocol, fd, ec);
       if (ec)

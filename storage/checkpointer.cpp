@@ -1,4 +1,5 @@
 #include "storage/checkpointer.hpp"
+#include "protocol/thread_name.hpp"
 
 #include "storage/database.hpp"
 
@@ -13,7 +14,10 @@ checkpointer::checkpointer(std::string path,
                            std::function<void(const std::string&)> on_error)
   : path_(std::move(path)), interval_(interval),
     on_error_(std::move(on_error)) {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("scrm.checkpoint");
+    run();
+  });
 }
 
 checkpointer::~checkpointer() {

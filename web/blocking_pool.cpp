@@ -1,4 +1,5 @@
 #include "web/blocking_pool.hpp"
+#include "protocol/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -50,7 +51,10 @@ blocking_pool::blocking_pool(std::string db_path, unsigned threads)
     : impl_(std::make_unique<impl>()) {
   impl_->path = std::move(db_path);
   for (unsigned i = 0; i < threads; ++i)
-    impl_->threads.emplace_back([p = impl_.get()] { p->run(); });
+    impl_->threads.emplace_back([p = impl_.get()] {
+      name_this_thread("scrm.pool");
+      p->run();
+    });
 }
 
 blocking_pool::~blocking_pool() {

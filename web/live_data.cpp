@@ -1,4 +1,5 @@
 #include "web/live_data.hpp"
+#include "protocol/thread_name.hpp"
 
 #include "protocol/standing.hpp"
 #include "storage/access_repository.hpp"
@@ -17,7 +18,10 @@ namespace socialcrm::web::live {
 // -- reader -------------------------------------------------------------------
 
 live_reader::live_reader(std::string db_path) : path_(std::move(db_path)) {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("scrm.live_read");
+    run();
+  });
 }
 
 live_reader::~live_reader() {
