@@ -234,10 +234,14 @@ void on_tick(session_actor* self) {
     st.reloading = true;
     auto me = caf::actor_cast<caf::actor>(self);
     auto gen = st.generation;
-    st.shared->post([me, gen, who = st.who](storage::database& db) {
+    std::weak_ptr<live_shared> weak = st.shared;
+    st.shared->post([me, gen, who = st.who, weak](storage::database& db) {
       std::shared_ptr<const user_scope> out;
       try {
-        out = std::make_shared<const user_scope>(load_scope(db, who));
+        // Held weakly: the reader thread must never destroy the shared
+        // state (live_shared::refresh).
+        if (auto shared = weak.lock())
+          out = shared->scope_of(db, who);
       } catch (const std::exception& e) {
         spdlog::warn("live scope reload failed: {}", e.what());
       }

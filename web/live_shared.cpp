@@ -75,6 +75,22 @@ void live_shared::refresh(std::int64_t seq) {
     refreshing_ = false;
 }
 
+std::shared_ptr<const user_scope> live_shared::scope_of(storage::database& db,
+                                                       const viewer& who) {
+  auto key = std::make_tuple(who.user_id, who.profile_id, who.full_rights);
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard guard{scopes_mutex_};
+    auto it = scopes_.find(key);
+    if (it != scopes_.end() && now - it->second.read_at < scope_reuse)
+      return it->second.scope;
+  }
+  auto fresh = std::make_shared<const user_scope>(load_scope(db, who));
+  std::lock_guard guard{scopes_mutex_};
+  scopes_[key] = {now, fresh};
+  return fresh;
+}
+
 void live_shared::enlist(const caf::actor_addr& a) {
   std::lock_guard guard{mutex_};
   sessions_.push_back(a);
