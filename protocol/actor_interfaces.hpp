@@ -25,7 +25,9 @@ using store_actor = caf::typed_actor<
   // A source actor changes its account: reauth_required, refreshed tokens.
   caf::replies_to<account_atom, account_update>::with<bool>,
   // Internal: freezes the day's top-10 deals (sent to itself hourly).
-  caf::reacts_to<tick_atom>>;
+  caf::reacts_to<tick_atom>,
+  // Internal: commits the ingest batches gathered so far (sent to itself).
+  caf::reacts_to<flush_atom>>;
 
 /// One per gateway node: fans events out to the session actors there.
 /// Sessions receive each event, or several posts in seq order as one

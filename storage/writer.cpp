@@ -27,10 +27,9 @@ writer::writer(database& db)
   seq_ = posts_.max_seq();
 }
 
-ingest_result writer::ingest(const ingest_batch& batch, unix_ms now) {
+ingest_result writer::write_batch(const ingest_batch& batch, unix_ms now,
+                                  std::int64_t& seq) {
   ingest_result result;
-  auto seq = seq_;
-  auto tx = begin_write(db_);
   for (auto& p : batch.posts) {
     auto id = posts_.insert(p, batch.source.account_id, seq + 1, now);
     if (id) {
@@ -52,10 +51,50 @@ ingest_result writer::ingest(const ingest_batch& batch, unix_ms now) {
   }
   for (auto& c : batch.cursors)
     cursors_.put(c.source_key, c.value, now);
+  return result;
+}
+
+ingest_result writer::ingest(const ingest_batch& batch, unix_ms now) {
+  auto seq = seq_;
+  auto tx = begin_write(db_);
+  auto result = write_batch(batch, now, seq);
   tx.commit();
   // Only a committed transaction consumes sequence numbers.
   seq_ = seq;
   return result;
+}
+
+std::vector<expected<ingest_result>>
+writer::ingest_group(const std::vector<const ingest_batch*>& batches,
+                     unix_ms now) {
+  std::vector<expected<ingest_result>> out;
+  out.reserve(batches.size());
+  auto seq = seq_;
+  try {
+    auto tx = begin_write(db_);
+    for (const auto* batch : batches) {
+      auto before = seq;
+      db_.handle().exec("SAVEPOINT batch");
+      try {
+        auto r = write_batch(*batch, now, seq);
+        db_.handle().exec("RELEASE batch");
+        out.emplace_back(std::move(r));
+      } catch (const std::exception& e) {
+        // Undoes this batch only; the transaction goes on.
+        db_.handle().exec("ROLLBACK TO batch");
+        db_.handle().exec("RELEASE batch");
+        seq = before;
+        out.emplace_back(make_error("storage_failure", e.what()));
+      }
+    }
+    tx.commit();
+  } catch (const std::exception& e) {
+    // Nothing was stored: every batch reports the failure.
+    out.assign(batches.size(), make_error("storage_failure", e.what()));
+    return out;
+  }
+  seq_ = seq;
+  return out;
 }
 
 standing_event writer::refresh(person_ref who, unix_ms now) {

@@ -27,6 +27,14 @@ public:
   /// under the batch's column, and saves its cursors, all or nothing.
   ingest_result ingest(const ingest_batch& batch, unix_ms now);
 
+  /// Several batches in one transaction (a group commit: one commit for
+  /// what several sources polled at once). Each batch is all or nothing on
+  /// its own, in a savepoint: a failing batch is rolled back alone, uses
+  /// no sequence numbers and gets its error in its slot, while the others
+  /// commit. A failing commit fails every slot and stores nothing.
+  std::vector<expected<ingest_result>>
+  ingest_group(const std::vector<const ingest_batch*>& batches, unix_ms now);
+
   /// Recomputes a person's standing; when it changed, saves it and appends
   /// a standing event (returned with seq > 0). seq == 0: nothing changed.
   standing_event refresh(person_ref who, unix_ms now);
@@ -53,6 +61,11 @@ public:
   database& db() { return db_; }
 
 private:
+  // The posts and cursors of one batch inside an open transaction;
+  // advances `seq` by what it stored.
+  ingest_result write_batch(const ingest_batch& batch, unix_ms now,
+                            std::int64_t& seq);
+
   database& db_;
   post_repository posts_;
   people_repository people_;

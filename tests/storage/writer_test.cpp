@@ -195,3 +195,46 @@ TEST_CASE("the people index lists every profile with its standing",
   CHECK(index[0].key.user_id == "did:plc:ono");
   CHECK(index[0].where == standing::customers);
 }
+
+TEST_CASE("a group commit stores each batch on its own terms",
+          "[storage][writer]") {
+  database db(":memory:");
+  add_linked_account(db);
+  writer w(db);
+  auto first = batch_of({make_post(network::x, "g1", "a"),
+                         make_post(network::x, "g2", "b")});
+  first.cursors.push_back({"account:1:mentions", "g2"});
+  // Column 99 does not exist: the second batch fails after writing its post.
+  auto bad = batch_of({make_post(network::x, "g3", "c")}, {0, 99});
+  bad.cursors.push_back({"account:1:search", "g3"});
+  auto third = batch_of({make_post(network::x, "g4", "d"),
+                         make_post(network::x, "g1", "a")});
+  auto before = w.last_seq();
+
+  auto out = w.ingest_group({&first, &bad, &third}, now);
+
+  REQUIRE(out.size() == 3);
+  REQUIRE(out[0]);
+  REQUIRE_FALSE(out[1]);
+  REQUIRE(out[2]);
+  CHECK(out[1].error().code == "storage_failure");
+  // The failed batch left nothing: no post, no cursor, no sequence number.
+  CHECK_FALSE(w.posts().find_id(network::x, "g3"));
+  CHECK_FALSE(w.cursors().get("account:1:search"));
+  CHECK(w.cursors().get("account:1:mentions") == "g2");
+  // The others got consecutive numbers in request order, and a post
+  // repeated from an earlier batch of the same group is a duplicate.
+  REQUIRE(out[0]->stored.size() == 2);
+  CHECK(out[0]->stored[0].seq == before + 1);
+  CHECK(out[0]->stored[1].seq == before + 2);
+  REQUIRE(out[2]->stored.size() == 1);
+  CHECK(out[2]->stored[0].seq == before + 3);
+  CHECK(out[2]->duplicates == 1);
+  CHECK(w.last_seq() == before + 3);
+  CHECK(w.posts().count() == 3);
+
+  SECTION("and the numbers go on from there after a reopen") {
+    writer again(db);
+    CHECK(again.last_seq() == before + 3);
+  }
+}
