@@ -4,7 +4,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -68,7 +67,7 @@ struct broadcast_server::impl {
   std::uint64_t broadcasts = 0;
 
   void accept() {
-    acceptor.async_accept(net::make_strand(ioc),
+    acceptor.async_accept(ioc.get_executor(),
                           [this](beast::error_code ec, tcp::socket s) {
                             if (ec)
                               return;

@@ -6,7 +6,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -63,7 +62,7 @@ namespace {
 class client : public std::enable_shared_from_this<client> {
 public:
   client(fanout_clients::impl& owner, client_spec spec)
-    : owner_(owner), spec_(std::move(spec)), ws_(net::make_strand(owner.ioc)) {}
+    : owner_(owner), spec_(std::move(spec)), ws_(owner.ioc.get_executor()) {}
 
   void start(const tcp::endpoint& ep) {
     beast::get_lowest_layer(ws_).async_connect(
