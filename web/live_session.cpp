@@ -24,9 +24,31 @@ void fall_behind(session_actor* self) {
   st.conn->replace_queue(resync_message("client fell behind"));
   st.active = false;
   st.buffer.clear();
+  go_idle(self);
 }
 
 } // namespace
+
+void go_idle(session_actor* self) {
+  auto& st = self->state;
+  st.direct = false;
+  if (st.joined)
+    self->send(st.shared->router(), idle_atom::value,
+               caf::actor_cast<caf::actor>(self));
+}
+
+void attach_to_router(session_actor* self) {
+  auto& st = self->state;
+  if (!st.joined || !st.active || st.loading || st.direct)
+    return;
+  auto p = std::make_shared<direct_params>();
+  p->conn = st.conn;
+  p->views = st.views;
+  p->scope = st.scope;
+  self->send(st.shared->router(), attach_atom::value,
+             caf::actor_cast<caf::actor>(self), st.generation,
+             std::shared_ptr<const direct_params>(std::move(p)));
+}
 
 // -- sending ------------------------------------------------------------------
 
@@ -119,6 +141,7 @@ bool overloaded(session_actor* self, std::size_t n = 1) {
     st.buffer.clear();
     st.waiting.reset();
     ++st.generation; // a subscribe read in flight is void
+    go_idle(self);
   }
   return true;
 }
@@ -253,7 +276,7 @@ void on_tick(session_actor* self) {
 
 void end(session_actor* self) {
   auto& st = self->state;
-  caf::anon_send(st.shared->hub, leave_atom::value,
+  caf::anon_send(st.shared->router(), leave_atom::value,
                  caf::actor_cast<caf::actor>(self));
   self->quit();
 }
@@ -291,9 +314,9 @@ caf::behavior session(session_actor* self, std::shared_ptr<live_shared> shared,
       conn->close();
       shared->forget(addr);
     });
-  self->monitor(st.shared->hub);
+  self->monitor(st.shared->router());
   self->set_down_handler([self](const caf::down_msg&) { end(self); });
-  self->request(st.shared->hub, st.shared->ask_timeout, join_atom::value,
+  self->request(st.shared->router(), st.shared->ask_timeout, join_atom::value,
                 caf::actor_cast<caf::actor>(self))
     .then(
       [self](std::int64_t) {
@@ -304,7 +327,7 @@ caf::behavior session(session_actor* self, std::shared_ptr<live_shared> shared,
         }
       },
       [self](caf::error& err) {
-        spdlog::warn("live session could not join the hub: {}",
+        spdlog::warn("live session could not join the router: {}",
                      caf::to_string(err));
         self->quit();
       });
@@ -331,8 +354,31 @@ caf::behavior session(session_actor* self, std::shared_ptr<live_shared> shared,
            const std::shared_ptr<const user_scope>& scope) {
       auto& s = self->state;
       s.reloading = false;
-      if (scope && gen == s.generation && s.active)
+      if (scope && gen == s.generation && s.active) {
         s.scope = scope;
+        if (s.direct)
+          self->send(s.shared->router(), rescope_atom::value,
+                     caf::actor_cast<caf::actor>(self), gen, scope);
+      }
+    },
+    // Everything the router forwarded before is handled: the router takes
+    // over from the last event this session sent.
+    [self](handover_atom, std::uint64_t gen) {
+      auto& s = self->state;
+      if (gen != s.generation || !s.active || s.loading || s.direct)
+        return;
+      s.direct = true;
+      self->send(s.shared->router(), handed_atom::value,
+                 caf::actor_cast<caf::actor>(self), gen, s.last_seq);
+    },
+    // The router told the client to resync.
+    [self](behind_atom, std::uint64_t gen) {
+      auto& s = self->state;
+      if (gen != s.generation)
+        return; // a newer subscribe is being read
+      s.active = false;
+      s.direct = false;
+      s.buffer.clear();
     },
     [self](tick_atom) { on_tick(self); },
     [self](drained_atom) {

@@ -1,10 +1,12 @@
 #pragma once
 
 // The session actor of the live WebSocket (SPEC S-9.1): one per
-// connection. It joins the hub, keeps the client's subscription and what
-// the user may see, replays what a reconnecting client missed, and pushes
-// the events the user may see, in seq order, to the connection's bounded
-// queue (http/ws_session.hpp).
+// connection. It joins the router (web/live_router.hpp), keeps the
+// client's subscription and what the user may see, replays what a
+// reconnecting client missed, and pushes the events the user may see, in
+// seq order, to the connection's bounded queue (http/ws_session.hpp). Once
+// in step with the feed it hands the subscription to the router, which
+// then pushes the live events itself, until the client subscribes again.
 
 #include "http/ws_session.hpp"
 #include "protocol/actor_interfaces.hpp"
@@ -43,8 +45,8 @@ inline constexpr std::size_t max_buffered = static_cast<std::size_t>(
   max_replay);
 
 /// Events waiting in a session's mailbox beyond which the server, not the
-/// client, has fallen behind (the hub sends to every session whatever it
-/// can absorb): the session tells its client to resync and drops what is
+/// client, has fallen behind (the router forwards to every session whatever
+/// it can absorb): the session tells its client to resync and drops what is
 /// waiting, which bounds a session's mailbox to about this many events
 /// (1 MB or so). Twice the connection's queue: a session this far behind
 /// would overflow it anyway.
@@ -60,6 +62,12 @@ public:
   const hub_actor hub;
   const std::chrono::milliseconds ask_timeout;
   message_cache cache;
+
+  /// Spawns the router every session joins (web/live_router.hpp); once,
+  /// right after construction.
+  void start();
+  /// The router; sessions join it instead of the hub.
+  const caf::actor& router() const { return router_; }
 
   /// Runs `j` on the reader thread; false once stopped.
   bool post(live_reader::job j);
@@ -91,6 +99,7 @@ public:
   void stop();
 
 private:
+  caf::actor router_;
   std::mutex mutex_;
   live_reader* reader_; // null once stopped
   std::shared_ptr<const crm_sets> sets_;
@@ -109,7 +118,7 @@ private:
 
 /// Spawns the session of an authenticated upgrade: it accepts the
 /// connection through `endpoint` and lives until the socket closes, the
-/// hub goes away or it is told to exit.
+/// router (with the hub) goes away or it is told to exit.
 caf::actor spawn_session(const std::shared_ptr<live_shared>& shared,
                          viewer who,
                          std::shared_ptr<http::ws_pending> pending,

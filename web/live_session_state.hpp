@@ -4,6 +4,7 @@
 // the steps shared by live_session.cpp (events, client messages, life
 // cycle) and live_subscribe.cpp (subscribe, replay).
 
+#include "web/live_router.hpp"
 #include "web/live_session.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -42,6 +43,9 @@ struct session_state {
   std::shared_ptr<const crm_sets> sets;
   std::uint64_t sets_version = 0;
   std::int64_t last_seq = 0;
+  // The router delivers the live events to the connection itself
+  // (web/live_router.hpp); last_seq then stays where the handover was.
+  bool direct = false;
 
   // A subscribe reading the database; live events wait in `buffer`.
   std::uint64_t generation = 0;
@@ -80,6 +84,13 @@ void send_error(session_actor* self, const error_info& e);
 bool deliver_post(session_actor* self, const stored_post& item,
                   const std::vector<std::int64_t>& columns, bool live);
 void handle_live(session_actor* self, const live_event& ev);
+
+/// Tells the router this session sends nothing now (not subscribed, or
+/// its client told to resync).
+void go_idle(session_actor* self);
+/// Hands the subscription in effect to the router once the session is in
+/// step with the feed (subscribed, replay done, nothing waiting).
+void attach_to_router(session_actor* self);
 
 // -- subscribe (live_subscribe.cpp) ---------------------------------------------
 

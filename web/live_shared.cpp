@@ -2,6 +2,7 @@
 // server share.
 
 #include "web/live_session.hpp"
+#include "web/live_router.hpp"
 
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
@@ -14,6 +15,10 @@ live_shared::live_shared(caf::actor_system& s, hub_actor h,
                          live_reader* reader,
                          std::chrono::milliseconds timeout)
   : sys(s), hub(std::move(h)), ask_timeout(timeout), reader_(reader) {
+}
+
+void live_shared::start() {
+  router_ = spawn_router(shared_from_this());
 }
 
 bool live_shared::post(live_reader::job j) {
@@ -116,6 +121,9 @@ void live_shared::stop() {
   for (auto& a : all)
     if (auto s = caf::actor_cast<caf::actor>(a))
       caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+  // The router holds this state: its exit releases it.
+  if (router_)
+    caf::anon_send_exit(router_, caf::exit_reason::user_shutdown);
 }
 
 } // namespace socialcrm::web::live

@@ -20,6 +20,10 @@ void finish_loading(session_actor* self);
 
 void start_subscribe(session_actor* self, subscribe_request req) {
   auto& st = self->state;
+  // The live events come here again while the subscribe is read.
+  st.direct = false;
+  self->send(st.shared->router(), follow_atom::value,
+             caf::actor_cast<caf::actor>(self));
   st.loading = true;
   st.buffer.clear();
   st.buffer_overflow = false;
@@ -65,6 +69,10 @@ void finish_loading(session_actor* self) {
     auto next = std::move(*st.waiting);
     st.waiting.reset();
     start_subscribe(self, std::move(next));
+  } else if (st.active) {
+    attach_to_router(self);
+  } else {
+    go_idle(self);
   }
 }
 

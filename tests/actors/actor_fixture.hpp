@@ -51,7 +51,7 @@ struct actor_fixture {
   template <class F>
   caf::actor spawn_fn(F f) {
     return sys.spawn(
-      [f](caf::event_based_actor* self, int) { return f(self); }, 0);
+      [f](caf::event_based_actor* a, int) { return f(a); }, 0);
   }
 
   /// A second connection to the same file, as another process would have.

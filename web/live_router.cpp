@@ -1,0 +1,347 @@
+#include "web/live_router.hpp"
+
+#include "web/live_session.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+
+namespace socialcrm::web::live {
+
+namespace {
+
+using live_event = std::variant<post_event, standing_event>;
+
+struct entry {
+  enum class mode {
+    idle,    // not subscribed, or told to resync: nothing goes out
+    forward, // the session reads a subscribe or replays: events go to it
+    holding, // handing over: events wait here until the session is done
+    direct,  // the router pushes to the connection
+  };
+
+  caf::actor session;
+  mode at = mode::idle;
+  std::uint64_t generation = 0; // the session's subscribe the rest is of
+  std::shared_ptr<const direct_params> params;
+  std::int64_t last_seq = 0; // direct: the newest event looked at
+  std::vector<live_event> held;
+  bool held_overflow = false;
+  // filter_key() of the subscription, and the sets version it was made
+  // with (a new scope replaces params).
+  std::string filter;
+  std::uint64_t filter_sets_version = 0;
+};
+
+struct router_state {
+  // User-declared so the state is no aggregate (CAF checks whether a state
+  // is constructible from `self`, and C++20 aggregates would say yes).
+  router_state() = default;
+
+  std::shared_ptr<live_shared> shared;
+  std::unordered_map<caf::actor_id, entry> entries;
+  std::shared_ptr<const crm_sets> sets;
+  std::uint64_t sets_version = 0;
+  std::uint64_t events = 0; // to pace the backlog check
+  static inline const char* name = "live_router";
+};
+
+using router_actor = caf::stateful_actor<router_state>;
+
+void refresh_sets(router_actor* self) {
+  auto& st = self->state;
+  if (st.shared->sets_version() != st.sets_version || !st.sets)
+    std::tie(st.sets, st.sets_version) = st.shared->versioned_sets();
+}
+
+const std::string& filter_of(router_actor* self, entry& e) {
+  auto& st = self->state;
+  if (e.filter.empty() || e.filter_sets_version != st.sets_version) {
+    e.filter = filter_key(e.params->views, *e.params->scope, st.sets_version);
+    e.filter_sets_version = st.sets_version;
+  }
+  return e.filter;
+}
+
+// The client did not keep up: it is told to resync, and the session that
+// nothing more goes out until the client subscribes again.
+void fall_behind(router_actor* self, entry& e, const std::string& why) {
+  e.params->conn->replace_queue(resync_message(why));
+  e.at = entry::mode::idle;
+  e.held.clear();
+  self->send(e.session, behind_atom::value, e.generation);
+}
+
+void push(router_actor* self, entry& e, ws_text text) {
+  if (e.params->conn->push(std::move(text))
+      == http::ws_connection::push_result::full)
+    fall_behind(self, e, "client fell behind");
+}
+
+// One post to one direct entry, matched on its own (a batch overlapping
+// what the session sent before the handover, or held events).
+void push_post(router_actor* self, entry& e, const post_event& ev) {
+  auto& st = self->state;
+  if (ev.seq <= e.last_seq)
+    return;
+  e.last_seq = ev.seq;
+  auto views = matched_views(e.params->views, *e.params->scope, *st.sets,
+                             ev.item, ev.column_ids);
+  if (!views.empty())
+    push(self, e, st.shared->cache.post(ev.item, views));
+}
+
+void push_standing(router_actor* self, entry& e, const standing_event& ev) {
+  if (ev.seq <= e.last_seq)
+    return;
+  e.last_seq = ev.seq;
+  // Every user of the social tab sees people move (S-3.7).
+  push(self, e, self->state.shared->cache.standing(ev));
+}
+
+void hold(entry& e, live_event ev) {
+  if (e.held.size() >= max_buffered) {
+    e.held_overflow = true;
+    e.held.clear();
+  }
+  if (!e.held_overflow)
+    e.held.push_back(std::move(ev));
+}
+
+// When the router is too far behind the hub (max_backlog messages wait),
+// every client it delivers to is told to resync, as a session does; what
+// waits then costs nothing for them. Sessions it forwards to still get
+// every event: they judge their own backlog. Looked at every 64 events.
+void check_backlog(router_actor* self, std::size_t n) {
+  auto& st = self->state;
+  auto before = st.events;
+  st.events += n;
+  if (st.events / 64 == before / 64 || self->mailbox().size() <= max_backlog)
+    return;
+  for (auto& [id, e] : st.entries)
+    if (e.at == entry::mode::direct || e.at == entry::mode::holding)
+      fall_behind(self, e, "server fell behind");
+}
+
+// `whole` gives the hub's message, to forward it as it is.
+template <class Whole>
+void on_batch(router_actor* self, const std::vector<post_event>& batch,
+              Whole whole) {
+  auto& st = self->state;
+  if (batch.empty())
+    return;
+  check_backlog(self, batch.size());
+  refresh_sets(self);
+  std::optional<caf::message> forwarded; // made once, for every session
+  // Sessions with the same filter share one match of the batch.
+  std::unordered_map<std::string_view, message_cache::batch_match_ptr> local;
+  auto first = batch.front().seq;
+  for (auto& [id, e] : st.entries) {
+    switch (e.at) {
+      case entry::mode::idle:
+        break;
+      case entry::mode::forward:
+        if (!forwarded)
+          forwarded = whole();
+        caf::anon_send(e.session, *forwarded);
+        break;
+      case entry::mode::holding:
+        for (const auto& ev : batch)
+          hold(e, ev);
+        break;
+      case entry::mode::direct: {
+        if (first <= e.last_seq) {
+          for (const auto& ev : batch)
+            if (e.at == entry::mode::direct)
+              push_post(self, e, ev);
+          break;
+        }
+        const auto& key = filter_of(self, e);
+        auto& match = local[key];
+        if (!match)
+          match = st.shared->cache.batch(first, batch.size(), key, [&] {
+            message_cache::batch_match m;
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+              const auto& ev = batch[i];
+              auto views = matched_views(e.params->views, *e.params->scope,
+                                         *st.sets, ev.item, ev.column_ids);
+              if (!views.empty())
+                m.posts.emplace_back(i, st.shared->cache.post(ev.item, views));
+            }
+            return m;
+          });
+        e.last_seq = batch.back().seq;
+        for (const auto& [i, text] : match->posts) {
+          if (e.at != entry::mode::direct)
+            break; // fell behind on the way: told to resync
+          push(self, e, text);
+        }
+        break;
+      }
+    }
+  }
+}
+
+void on_standing(router_actor* self, const standing_event& ev) {
+  auto& st = self->state;
+  check_backlog(self, 1);
+  // A standing change may move contacts in or out of the filters.
+  st.shared->refresh(ev.seq);
+  auto whole = caf::make_message(ev);
+  for (auto& [id, e] : st.entries) {
+    if (e.at == entry::mode::forward)
+      caf::anon_send(e.session, whole);
+    else if (e.at == entry::mode::holding)
+      hold(e, ev);
+    else if (e.at == entry::mode::direct)
+      push_standing(self, e, ev);
+  }
+}
+
+entry* find(router_actor* self, const caf::actor& s) {
+  auto it = self->state.entries.find(s.id());
+  return it == self->state.entries.end() ? nullptr : &it->second;
+}
+
+// The session reads a subscribe: it gets the events again, starting with
+// those held for a handover it will not finish.
+void on_follow(router_actor* self, const caf::actor& s) {
+  auto* e = find(self, s);
+  if (!e)
+    return;
+  if (e->at == entry::mode::holding)
+    for (auto& ev : e->held)
+      std::visit([&](auto& x) { caf::anon_send(e->session, std::move(x)); },
+                 ev);
+  e->held.clear();
+  e->held_overflow = false;
+  e->at = entry::mode::forward;
+}
+
+void on_attach(router_actor* self, const caf::actor& s, std::uint64_t gen,
+               const std::shared_ptr<const direct_params>& params) {
+  auto* e = find(self, s);
+  if (!e || !params || e->at != entry::mode::forward)
+    return;
+  e->at = entry::mode::holding;
+  e->generation = gen;
+  e->params = params;
+  e->filter.clear();
+  e->held.clear();
+  e->held_overflow = false;
+  // Behind every event forwarded so far.
+  self->send(e->session, handover_atom::value, gen);
+}
+
+void on_handed(router_actor* self, const caf::actor& s, std::uint64_t gen,
+               std::int64_t last_seq) {
+  auto* e = find(self, s);
+  if (!e || e->at != entry::mode::holding || e->generation != gen)
+    return;
+  refresh_sets(self);
+  e->at = entry::mode::direct;
+  e->last_seq = last_seq;
+  auto held = std::move(e->held);
+  e->held.clear();
+  if (e->held_overflow) {
+    e->held_overflow = false;
+    return fall_behind(self, *e, "more events than can be replayed");
+  }
+  for (auto& ev : held) {
+    if (e->at != entry::mode::direct)
+      break;
+    if (auto* p = std::get_if<post_event>(&ev))
+      push_post(self, *e, *p);
+    else
+      push_standing(self, *e, std::get<standing_event>(ev));
+  }
+}
+
+void on_rescope(router_actor* self, const caf::actor& s, std::uint64_t gen,
+                const std::shared_ptr<const user_scope>& scope) {
+  auto* e = find(self, s);
+  if (!e || !scope || !e->params || e->generation != gen
+      || (e->at != entry::mode::direct && e->at != entry::mode::holding))
+    return;
+  auto p = std::make_shared<direct_params>(*e->params);
+  p->scope = scope;
+  e->params = std::move(p);
+  e->filter.clear();
+}
+
+caf::behavior router(router_actor* self, std::shared_ptr<live_shared> shared) {
+  auto& st = self->state;
+  st.shared = std::move(shared);
+  auto hub = st.shared->hub;
+  self->monitor(hub);
+  self->set_down_handler([self, hub](const caf::down_msg& dm) {
+    if (dm.source == hub.address()) {
+      self->quit(dm.reason);
+      return;
+    }
+    self->state.entries.erase(dm.source.id());
+  });
+  self->request(hub, st.shared->ask_timeout, join_atom::value,
+                caf::actor_cast<caf::actor>(self))
+    .then([](std::int64_t) {},
+          [self](caf::error& err) {
+            spdlog::warn("the live router could not join the hub: {}",
+                         caf::to_string(err));
+            self->quit(err);
+          });
+  return {
+    [self](const std::vector<post_event>& batch) {
+      // Forwarded as received: the hub's message is shared, not copied.
+      on_batch(self, batch, [self] {
+        return self->current_mailbox_element()->copy_content_to_message();
+      });
+    },
+    [self](const post_event& ev) {
+      std::vector<post_event> one{ev};
+      on_batch(self, one, [&] { return caf::make_message(ev); });
+    },
+    [self](const standing_event& ev) { on_standing(self, ev); },
+    [self](join_atom, const caf::actor& s) {
+      self->monitor(s);
+      auto& e = self->state.entries[s.id()];
+      e.session = s;
+      return static_cast<std::int64_t>(self->state.entries.size());
+    },
+    [self](leave_atom, const caf::actor& s) {
+      self->demonitor(s);
+      self->state.entries.erase(s.id());
+    },
+    [self](follow_atom, const caf::actor& s) { on_follow(self, s); },
+    [self](idle_atom, const caf::actor& s) {
+      if (auto* e = find(self, s)) {
+        e->at = entry::mode::idle;
+        e->held.clear();
+      }
+    },
+    [self](attach_atom, const caf::actor& s, std::uint64_t gen,
+           const std::shared_ptr<const direct_params>& p) {
+      on_attach(self, s, gen, p);
+    },
+    [self](handed_atom, const caf::actor& s, std::uint64_t gen,
+           std::int64_t last_seq) { on_handed(self, s, gen, last_seq); },
+    [self](rescope_atom, const caf::actor& s, std::uint64_t gen,
+           const std::shared_ptr<const user_scope>& scope) {
+      on_rescope(self, s, gen, scope);
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_router(const std::shared_ptr<live_shared>& shared) {
+  return shared->sys.spawn(router, shared);
+}
+
+} // namespace socialcrm::web::live
