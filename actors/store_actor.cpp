@@ -103,7 +103,7 @@ store_behavior(store_pointer self, std::shared_ptr<storage::database> db) {
   self->state.db = std::move(db);
   self->state.w = std::make_unique<storage::writer>(*self->state.db);
   if (auto& path = self->state.db->path(); path != ":memory:") {
-    self->state.db->set_autocheckpoint(0);
+    self->state.db->set_autocheckpoint(storage::wal_backstop_pages);
     self->state.checkpoints = std::make_unique<storage::checkpointer>(
       path, storage::checkpoint_interval, [](const std::string& error) {
         spdlog::warn("WAL checkpoint failed (retried in {} ms): {}",
