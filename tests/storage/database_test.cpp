@@ -189,7 +189,9 @@ TEST_CASE("under writes that never pause the WAL stays bounded: the "
   INFO("largest WAL " << largest / page << " pages, database " << total_pages
                       << " pages");
   REQUIRE(total_pages > 8 * backstop);
-  // Without the backstop the WAL would hold every page written.
-  CHECK(largest / page < 3 * backstop);
+  // Without the backstop the WAL holds every page written (about 50,000
+  // here). With it, a few backstops at most: a restart is skipped while
+  // the background checkpoint reads, and the next backstop catches it.
+  CHECK(largest / page < 8 * backstop);
   CHECK(writer.integrity_check() == "ok");
 }
