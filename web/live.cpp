@@ -57,7 +57,7 @@ struct live_service {
       state.sys, social->hub, reader.get(),
       std::chrono::duration_cast<std::chrono::milliseconds>(
         state.limits.actor_timeout));
-    shared->start();
+    shared->start(state.registry);
   }
 
   ~live_service() {

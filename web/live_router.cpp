@@ -276,9 +276,14 @@ void on_rescope(router_actor* self, const caf::actor& s, std::uint64_t gen,
   e->filter.clear();
 }
 
-caf::behavior router(router_actor* self, std::shared_ptr<live_shared> shared) {
+caf::behavior router(router_actor* self, std::shared_ptr<live_shared> shared,
+                     registry_actor registry) {
   auto& st = self->state;
   st.shared = std::move(shared);
+  if (registry)
+    caf::anon_send(registry, register_atom::value, std::string("live_router"),
+                   std::string("live_router"),
+                   caf::actor_cast<caf::actor>(self));
   auto hub = st.shared->hub;
   self->monitor(hub);
   self->set_down_handler([self, hub](const caf::down_msg& dm) {
@@ -340,8 +345,9 @@ caf::behavior router(router_actor* self, std::shared_ptr<live_shared> shared) {
 
 } // namespace
 
-caf::actor spawn_router(const std::shared_ptr<live_shared>& shared) {
-  return shared->sys.spawn(router, shared);
+caf::actor spawn_router(const std::shared_ptr<live_shared>& shared,
+                        registry_actor registry) {
+  return shared->sys.spawn(router, shared, std::move(registry));
 }
 
 } // namespace socialcrm::web::live

@@ -19,6 +19,7 @@
 // subscribe generation, so a stale step is ignored.
 
 #include "http/ws_session.hpp"
+#include "protocol/actor_interfaces.hpp"
 #include "web/live_views.hpp"
 
 #include <caf/actor.hpp>
@@ -50,7 +51,9 @@ struct direct_params {
 };
 
 /// Spawns the router; it joins `shared`'s hub and ends when the hub does.
-caf::actor spawn_router(const std::shared_ptr<live_shared>& shared);
+/// With a registry it shows in the actor console as `live_router`.
+caf::actor spawn_router(const std::shared_ptr<live_shared>& shared,
+                        registry_actor registry = {});
 
 } // namespace socialcrm::web::live
 

@@ -65,7 +65,7 @@ public:
 
   /// Spawns the router every session joins (web/live_router.hpp); once,
   /// right after construction.
-  void start();
+  void start(registry_actor registry = {});
   /// The router; sessions join it instead of the hub.
   const caf::actor& router() const { return router_; }
 

@@ -17,8 +17,8 @@ live_shared::live_shared(caf::actor_system& s, hub_actor h,
   : sys(s), hub(std::move(h)), ask_timeout(timeout), reader_(reader) {
 }
 
-void live_shared::start() {
-  router_ = spawn_router(shared_from_this());
+void live_shared::start(registry_actor registry) {
+  router_ = spawn_router(shared_from_this(), std::move(registry));
 }
 
 bool live_shared::post(live_reader::job j) {

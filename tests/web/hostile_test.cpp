@@ -128,5 +128,6 @@ TEST_CASE("health and metrics answer without signing in",
                                  "bucket") &&
                  Catch::Contains("socialcrm_sessions 1") &&
                  Catch::Contains("socialcrm_actor_up{id=\"classifier\"")
-                 && Catch::Contains("socialcrm_actor_mailbox{id=\"classifier\"}"));
+                 && Catch::Contains("socialcrm_actor_mailbox{id=\"classifier\"}")
+                 && Catch::Contains("socialcrm_actor_up{id=\"live_router\""));
 }
