@@ -91,9 +91,14 @@ hub_actor::behavior_type hub_behavior(hub_pointer self, registry_actor registry)
       send_all(self, caf::make_message(ev));
     },
     [self](join_atom, caf::actor session) {
-      self->monitor(session);
-      self->state.sessions.push_back(std::move(session));
-      return static_cast<std::int64_t>(self->state.sessions.size());
+      // A join asked again (its answer timed out) must not add it twice:
+      // it would get every event twice.
+      auto& v = self->state.sessions;
+      if (std::find(v.begin(), v.end(), session) == v.end()) {
+        self->monitor(session);
+        v.push_back(std::move(session));
+      }
+      return static_cast<std::int64_t>(v.size());
     },
     [self](leave_atom, const caf::actor& session) {
       self->demonitor(session);

@@ -276,6 +276,24 @@ void on_rescope(router_actor* self, const caf::actor& s, std::uint64_t gen,
   e->filter.clear();
 }
 
+using rejoin_atom = caf::atom_constant<caf::atom("lv_rejoin")>;
+
+// Every live session depends on this join: a hub too busy to answer in
+// time is asked again a second later (a hub that is gone ends the router
+// through its down message instead).
+void join_hub(router_actor* self) {
+  self->request(self->state.shared->hub, self->state.shared->ask_timeout,
+                join_atom::value, caf::actor_cast<caf::actor>(self))
+    .then([](std::int64_t) {},
+          [self](caf::error& err) {
+            spdlog::warn("the live router could not join the hub ({}); "
+                         "trying again in 1 s",
+                         caf::to_string(err));
+            self->delayed_send(self, std::chrono::seconds(1),
+                               rejoin_atom::value);
+          });
+}
+
 caf::behavior router(router_actor* self, std::shared_ptr<live_shared> shared,
                      registry_actor registry) {
   auto& st = self->state;
@@ -293,15 +311,9 @@ caf::behavior router(router_actor* self, std::shared_ptr<live_shared> shared,
     }
     self->state.entries.erase(dm.source.id());
   });
-  self->request(hub, st.shared->ask_timeout, join_atom::value,
-                caf::actor_cast<caf::actor>(self))
-    .then([](std::int64_t) {},
-          [self](caf::error& err) {
-            spdlog::warn("the live router could not join the hub: {}",
-                         caf::to_string(err));
-            self->quit(err);
-          });
+  join_hub(self);
   return {
+    [self](rejoin_atom) { join_hub(self); },
     [self](const std::vector<post_event>& batch) {
       // Forwarded as received: the hub's message is shared, not copied.
       on_batch(self, batch, [self] {

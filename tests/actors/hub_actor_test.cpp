@@ -58,6 +58,13 @@ TEST_CASE("the hub hands every session the same events in seq order, a "
                   caf::actor{other})
     .receive([](std::int64_t sessions) { CHECK(sessions == 2); },
              [](caf::error& e) { FAIL(caf::to_string(e)); });
+  // Asked again (as after a timed-out answer), the join adds nothing: a
+  // session there twice would get every event twice (drain() below sees
+  // exactly six).
+  f.self->request(f.hub, actor_fixture::timeout, join_atom::value,
+                  caf::actor{other})
+    .receive([](std::int64_t sessions) { CHECK(sessions == 2); },
+             [](caf::error& e) { FAIL(caf::to_string(e)); });
 
   std::vector<post_event> batch{post_at(4), post_at(5), post_at(6)};
   standing_event moved;
