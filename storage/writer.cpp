@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include <stdexcept>
+
 namespace socialcrm::storage {
 
 namespace {
@@ -55,13 +57,10 @@ ingest_result writer::write_batch(const ingest_batch& batch, unix_ms now,
 }
 
 ingest_result writer::ingest(const ingest_batch& batch, unix_ms now) {
-  auto seq = seq_;
-  auto tx = begin_write(db_);
-  auto result = write_batch(batch, now, seq);
-  tx.commit();
-  // Only a committed transaction consumes sequence numbers.
-  seq_ = seq;
-  return result;
+  auto out = ingest_group({&batch}, now);
+  if (!out[0])
+    throw std::runtime_error(out[0].error().message);
+  return std::move(*out[0]);
 }
 
 std::vector<expected<ingest_result>>
@@ -93,6 +92,7 @@ writer::ingest_group(const std::vector<const ingest_batch*>& batches,
     out.assign(batches.size(), make_error("storage_failure", e.what()));
     return out;
   }
+  // Only a committed transaction consumes sequence numbers.
   seq_ = seq;
   return out;
 }

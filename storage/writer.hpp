@@ -24,7 +24,8 @@ public:
   explicit writer(database& db);
 
   /// Stores the new posts of a batch with fresh sequence numbers, files them
-  /// under the batch's column, and saves its cursors, all or nothing.
+  /// under the batch's column, and saves its cursors, all or nothing
+  /// (ingest_group of one; throws on failure).
   ingest_result ingest(const ingest_batch& batch, unix_ms now);
 
   /// Several batches in one transaction (a group commit: one commit for

@@ -17,8 +17,6 @@ namespace socialcrm::web::live {
 
 namespace {
 
-using live_event = std::variant<post_event, standing_event>;
-
 struct entry {
   enum class mode {
     idle,    // not subscribed, or told to resync: nothing goes out
@@ -92,10 +90,10 @@ void push_post(router_actor* self, entry& e, const post_event& ev) {
   if (ev.seq <= e.last_seq)
     return;
   e.last_seq = ev.seq;
-  auto views = matched_views(e.params->views, *e.params->scope, *st.sets,
-                             ev.item, ev.column_ids);
-  if (!views.empty())
-    push(self, e, st.shared->cache.post(ev.item, views));
+  if (auto text = live_post_text(st.shared->cache, e.params->views,
+                                 *e.params->scope, *st.sets, ev.item,
+                                 ev.column_ids))
+    push(self, e, std::move(text));
 }
 
 void push_standing(router_actor* self, entry& e, const standing_event& ev) {
@@ -104,15 +102,6 @@ void push_standing(router_actor* self, entry& e, const standing_event& ev) {
   e.last_seq = ev.seq;
   // Every user of the social tab sees people move (S-3.7).
   push(self, e, self->state.shared->cache.standing(ev));
-}
-
-void hold(entry& e, live_event ev) {
-  if (e.held.size() >= max_buffered) {
-    e.held_overflow = true;
-    e.held.clear();
-  }
-  if (!e.held_overflow)
-    e.held.push_back(std::move(ev));
 }
 
 // When the router is too far behind the hub (max_backlog messages wait),
@@ -154,7 +143,7 @@ void on_batch(router_actor* self, const std::vector<post_event>& batch,
         break;
       case entry::mode::holding:
         for (const auto& ev : batch)
-          hold(e, ev);
+          hold_bounded(e.held, e.held_overflow, ev);
         break;
       case entry::mode::direct: {
         if (first <= e.last_seq) {
@@ -168,13 +157,11 @@ void on_batch(router_actor* self, const std::vector<post_event>& batch,
         if (!match)
           match = st.shared->cache.batch(first, batch.size(), key, [&] {
             message_cache::batch_match m;
-            for (std::size_t i = 0; i < batch.size(); ++i) {
-              const auto& ev = batch[i];
-              auto views = matched_views(e.params->views, *e.params->scope,
-                                         *st.sets, ev.item, ev.column_ids);
-              if (!views.empty())
-                m.posts.emplace_back(i, st.shared->cache.post(ev.item, views));
-            }
+            for (std::size_t i = 0; i < batch.size(); ++i)
+              if (auto text = live_post_text(
+                    st.shared->cache, e.params->views, *e.params->scope,
+                    *st.sets, batch[i].item, batch[i].column_ids))
+                m.posts.emplace_back(i, std::move(text));
             return m;
           });
         e.last_seq = batch.back().seq;
@@ -199,7 +186,7 @@ void on_standing(router_actor* self, const standing_event& ev) {
     if (e.at == entry::mode::forward)
       caf::anon_send(e.session, whole);
     else if (e.at == entry::mode::holding)
-      hold(e, ev);
+      hold_bounded(e.held, e.held_overflow, ev);
     else if (e.at == entry::mode::direct)
       push_standing(self, e, ev);
   }

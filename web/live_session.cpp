@@ -76,11 +76,17 @@ void send_error(session_actor* self, const error_info& e) {
 bool deliver_post(session_actor* self, const stored_post& item,
                   const std::vector<std::int64_t>& columns, bool live) {
   auto& st = self->state;
+  if (live) {
+    auto text = live_post_text(st.shared->cache, st.views, *st.scope,
+                               *st.sets, item, columns);
+    if (text)
+      send_event(self, std::move(text));
+    return text != nullptr;
+  }
   auto views = matched_views(st.views, *st.scope, *st.sets, item, columns);
   if (views.empty())
     return false;
-  send_event(self, live ? st.shared->cache.post(item, views)
-                        : post_message(item, views));
+  send_event(self, post_message(item, views));
   return true;
 }
 
@@ -89,7 +95,7 @@ namespace {
 void refresh_sets(session_actor* self) {
   auto& st = self->state;
   // The cheap atomic read first; the pair under the lock only when it
-  // moved, so the version always names the sets held (filter_key).
+  // moved.
   if (st.shared->sets_version() != st.sets_version)
     std::tie(st.sets, st.sets_version) = st.shared->versioned_sets();
 }
@@ -151,12 +157,7 @@ bool overloaded(session_actor* self, std::size_t n = 1) {
 template <class Event>
 void on_buffered(session_actor* self, const Event& ev) {
   auto& st = self->state;
-  if (st.buffer.size() >= max_buffered) {
-    st.buffer_overflow = true;
-    st.buffer.clear();
-  }
-  if (!st.buffer_overflow)
-    st.buffer.emplace_back(ev);
+  hold_bounded(st.buffer, st.buffer_overflow, ev);
 }
 
 template <class Event>
@@ -172,53 +173,18 @@ void on_event(session_actor* self, const Event& ev) {
     handle_standing(self, ev);
 }
 
-const std::string& current_filter(session_actor* self) {
-  auto& st = self->state;
-  if (st.filter_scope != st.scope || st.filter_sets_version != st.sets_version
-      || st.filter.empty()) {
-    st.filter = filter_key(st.views, *st.scope, st.sets_version);
-    st.filter_scope = st.scope;
-    st.filter_sets_version = st.sets_version;
-  }
-  return st.filter;
-}
-
-// Several posts in seq order, as the hub sends them under load. A session
-// subscribed and in step with the feed takes the shared path: sessions
-// with the same filter share one match of the batch (message_cache::batch)
-// and only push the texts. Otherwise (a subscribe reading, a batch
-// overlapping what was replayed) each post goes the single way.
+// Several posts in seq order, as the router forwards them while this
+// session reads a subscribe or replays (the router delivers them itself
+// once the session is in step).
 void on_batch(session_actor* self, const std::vector<post_event>& batch) {
   auto& st = self->state;
   if (batch.empty() || overloaded(self, batch.size()))
     return;
-  if (st.loading || !st.active || batch.front().seq <= st.last_seq) {
-    for (const auto& ev : batch)
-      if (st.loading)
-        on_buffered(self, ev);
-      else
-        handle_post(self, ev);
-    return;
-  }
-  refresh_sets(self);
-  auto match = st.shared->cache.batch(
-    batch.front().seq, batch.size(), current_filter(self), [&] {
-      message_cache::batch_match m;
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        const auto& ev = batch[i];
-        auto views = matched_views(st.views, *st.scope, *st.sets, ev.item,
-                                   ev.column_ids);
-        if (!views.empty())
-          m.posts.emplace_back(i, st.shared->cache.post(ev.item, views));
-      }
-      return m;
-    });
-  st.last_seq = batch.back().seq;
-  for (const auto& [i, text] : match->posts) {
-    if (!st.active)
-      break; // fell behind on the way: told to resync
-    send_event(self, text);
-  }
+  for (const auto& ev : batch)
+    if (st.loading)
+      on_buffered(self, ev);
+    else
+      handle_post(self, ev);
 }
 
 // -- client messages ----------------------------------------------------------
@@ -339,8 +305,7 @@ caf::behavior session(session_actor* self, std::shared_ptr<live_shared> shared,
     [self](text_atom, const std::string& text) { on_client(self, text); },
     [self](closed_atom) { end(self); },
     [self](const post_event& ev) { on_event(self, ev); },
-    // Several posts in one message, in seq order: what the hub sends when
-    // a batch was ingested or posts arrived faster than it sent them.
+    // Several posts in one message, in seq order, forwarded by the router.
     [self](const std::vector<post_event>& batch) { on_batch(self, batch); },
     [self](const standing_event& ev) {
       self->state.shared->refresh(ev.seq);

@@ -21,6 +21,7 @@
 #include <chrono>
 #include <map>
 #include <tuple>
+#include <variant>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -51,6 +52,23 @@ inline constexpr std::size_t max_buffered = static_cast<std::size_t>(
 /// (1 MB or so). Twice the connection's queue: a session this far behind
 /// would overflow it anyway.
 inline constexpr std::size_t max_backlog = 2000;
+
+/// A live event as sessions and the router hold it while it cannot go out
+/// yet (a subscribe being read, a handover).
+using live_event = std::variant<post_event, standing_event>;
+
+/// Adds `ev` to `held` unless it holds max_buffered already: then it drops
+/// them all and sets `overflow`, and keeps nothing more while `overflow`
+/// stays set (the client is told to resync instead of getting a gap).
+void hold_bounded(std::vector<live_event>& held, bool& overflow,
+                  live_event ev);
+
+/// The text of live post `item` for a subscription, shared through
+/// `cache`, or null when none of `views` takes it.
+ws_text live_post_text(message_cache& cache, const std::vector<view>& views,
+                       const user_scope& scope, const crm_sets& sets,
+                       const stored_post& item,
+                       const std::vector<std::int64_t>& columns);
 
 /// What every session of one server shares. Thread-safe.
 class live_shared : public std::enable_shared_from_this<live_shared> {

@@ -24,8 +24,6 @@ using scope_atom = caf::atom_constant<caf::atom("lv_scope")>;
 using tick_atom = caf::atom_constant<caf::atom("lv_tick")>;
 using drained_atom = caf::atom_constant<caf::atom("lv_drained")>;
 
-using live_event = std::variant<post_event, standing_event>;
-
 struct session_state {
   // User-declared so the state is no aggregate (CAF checks whether a state
   // is constructible from `self`, and C++20 aggregates would say yes).
@@ -57,11 +55,6 @@ struct session_state {
   bool buffer_overflow = false;
   bool reloading = false;
   std::uint64_t events = 0; // live events received, to pace overloaded()
-  // filter_key() of the subscription in effect, and what it was built
-  // from: views change only together with the scope (on_snapshot).
-  std::string filter;
-  std::shared_ptr<const user_scope> filter_scope;
-  std::uint64_t filter_sets_version = 0;
   // A replay going out step by step.
   std::shared_ptr<const snapshot> replaying;
   std::size_t replay_post = 0;

@@ -96,6 +96,24 @@ std::shared_ptr<const user_scope> live_shared::scope_of(storage::database& db,
   return fresh;
 }
 
+void hold_bounded(std::vector<live_event>& held, bool& overflow,
+                  live_event ev) {
+  if (held.size() >= max_buffered) {
+    overflow = true;
+    held.clear();
+  }
+  if (!overflow)
+    held.push_back(std::move(ev));
+}
+
+ws_text live_post_text(message_cache& cache, const std::vector<view>& views,
+                       const user_scope& scope, const crm_sets& sets,
+                       const stored_post& item,
+                       const std::vector<std::int64_t>& columns) {
+  auto matched = matched_views(views, scope, sets, item, columns);
+  return matched.empty() ? nullptr : cache.post(item, matched);
+}
+
 void live_shared::enlist(const caf::actor_addr& a) {
   std::lock_guard guard{mutex_};
   sessions_.push_back(a);

@@ -145,8 +145,7 @@ void on_snapshot(session_actor* self, std::uint64_t gen,
   st.active = true;
   st.views = std::move(st.loading_views);
   st.scope = std::make_shared<const user_scope>(snap->scope);
-  // The shared sets are the snapshot's or newer ones, and come with the
-  // version that names them (the filter_key of shared batch matches).
+  // The shared sets are the snapshot's or newer ones.
   std::tie(st.sets, st.sets_version) = st.shared->versioned_sets();
   if (!st.sets)
     st.sets = snap->sets;

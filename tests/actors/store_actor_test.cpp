@@ -96,3 +96,31 @@ TEST_CASE("ingest batches sent to the store together are each stored or "
   CHECK_FALSE(cursors.get("column:99"));
   CHECK(cursors.get("account:1:mentions") == "s2");
 }
+
+TEST_CASE("a batch the store accepted is committed and answered when it is "
+          "told to stop before its group commit",
+          "[store][integration]") {
+  actor_fixture f;
+  auto db = f.open_db();
+  db.handle().exec("INSERT INTO linked_accounts (id, network, "
+                   "network_user_id, status, created_at) VALUES (1, 'x', "
+                   "'org', 'active', 0)");
+  ingest_batch batch;
+  batch.source = {1, 0};
+  batch.posts = {make_post(network::x, "last", "a")};
+  std::optional<ingest_result> answer;
+  std::string refused;
+  // The exit is sent right behind the batch, so it reaches the store
+  // before the flush the store sends itself on taking the batch.
+  auto handle = f.self->request(f.store, actor_fixture::timeout,
+                                ingest_atom::value, batch);
+  f.self->send_exit(f.store, caf::exit_reason::user_shutdown);
+  std::move(handle).receive(
+    [&](ingest_result& r) { answer = std::move(r); },
+    [&](caf::error& e) { refused = to_error_info(e).message; });
+  INFO("refused: " << refused);
+  REQUIRE(answer);
+  REQUIRE(answer->stored.size() == 1);
+  storage::post_repository posts(db.handle());
+  CHECK(posts.find_id(network::x, "last"));
+}
