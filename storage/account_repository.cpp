@@ -1,4 +1,6 @@
 #include "storage/account_repository.hpp"
+#include "storage/id_sequence.hpp"
+#include "storage/savepoint.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -48,12 +50,14 @@ account_repository::account_repository(SQLite::Database& db) : db_(db) {
 
 std::int64_t account_repository::add(const linked_account& a,
                                      std::int64_t linked_by, unix_ms now) {
+  savepoint sp(db_, "account_add");
+  auto id = next_id(db_, id_table::linked_accounts);
   SQLite::Statement st(db_,
                        "INSERT INTO linked_accounts (network, network_user_id, "
                        "handle, page_id, page_name, access_token, "
                        "refresh_token, token_expires_at, status, linked_by, "
-                       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                       "NULLIF(?, 0), ?)");
+                       "created_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                       "NULLIF(?, 0), ?, ?)");
   st.bind(1, std::string(to_string(a.net)));
   st.bind(2, a.network_user_id);
   st.bind(3, a.handle);
@@ -65,8 +69,12 @@ std::int64_t account_repository::add(const linked_account& a,
   st.bind(9, a.status);
   st.bind(10, linked_by);
   st.bind(11, now);
+  st.bind(12, id);
   st.exec();
-  return db_.getLastInsertRowid();
+  if (a.status != "pending_page")
+    reattach(id, a);
+  sp.release();
+  return id;
 }
 
 std::optional<linked_account> account_repository::find(std::int64_t id) {
@@ -115,9 +123,44 @@ bool account_repository::update_tokens(std::int64_t id,
 }
 
 bool account_repository::remove(std::int64_t id) {
+  // The posts' identity is written down in the same savepoint that deletes
+  // the row (and so sets their account_id to NULL): no post is left that a
+  // later link could not take back.
+  savepoint sp(db_, "account_remove");
+  SQLite::Statement keep(db_,
+                         "INSERT OR REPLACE INTO unlinked_posts (post_id, "
+                         "network, network_user_id, page_id) SELECT p.id, "
+                         "a.network, a.network_user_id, a.page_id FROM posts p "
+                         "JOIN linked_accounts a ON a.id = p.account_id "
+                         "WHERE p.account_id = ?");
+  keep.bind(1, id);
+  keep.exec();
   SQLite::Statement st(db_, "DELETE FROM linked_accounts WHERE id = ?");
   st.bind(1, id);
-  return st.exec() == 1;
+  bool removed = st.exec() == 1;
+  sp.release();
+  return removed;
+}
+
+std::int64_t account_repository::reattach(std::int64_t id,
+                                          const linked_account& identity) {
+  SQLite::Statement move(db_,
+                         "UPDATE posts SET account_id = ? WHERE account_id IS "
+                         "NULL AND id IN (SELECT post_id FROM unlinked_posts "
+                         "WHERE network = ? AND network_user_id = ? AND "
+                         "page_id = ?)");
+  move.bind(1, id);
+  move.bind(2, std::string(to_string(identity.net)));
+  move.bind(3, identity.network_user_id);
+  move.bind(4, identity.page_id);
+  auto moved = move.exec();
+  SQLite::Statement done(db_, "DELETE FROM unlinked_posts WHERE network = ? "
+                              "AND network_user_id = ? AND page_id = ?");
+  done.bind(1, std::string(to_string(identity.net)));
+  done.bind(2, identity.network_user_id);
+  done.bind(3, identity.page_id);
+  done.exec();
+  return moved;
 }
 
 std::optional<linked_account>
@@ -135,6 +178,7 @@ account_repository::find_identity(network net, const std::string& user_id,
 }
 
 bool account_repository::update(const linked_account& a) {
+  savepoint sp(db_, "account_update");
   SQLite::Statement st(db_, "UPDATE linked_accounts SET network_user_id = ?, "
                             "handle = ?, page_id = ?, page_name = ?, "
                             "access_token = ?, refresh_token = ?, "
@@ -148,7 +192,11 @@ bool account_repository::update(const linked_account& a) {
   st.bind(7, a.token_expires_at);
   st.bind(8, a.status);
   st.bind(9, a.id);
-  return st.exec() == 1;
+  bool updated = st.exec() == 1;
+  if (updated && a.status != "pending_page")
+    reattach(a.id, a);
+  sp.release();
+  return updated;
 }
 
 std::int64_t account_repository::linked_count() {

@@ -32,6 +32,8 @@ class account_repository {
 public:
   explicit account_repository(SQLite::Database& db);
 
+  /// Adds an account; unless it waits for its page, it takes back the posts
+  /// an earlier link of the same identity left behind (S-1.7).
   std::int64_t add(const linked_account& a, std::int64_t linked_by,
                    unix_ms now);
   std::optional<linked_account> find(std::int64_t id);
@@ -43,6 +45,8 @@ public:
   /// single-use refresh token is never half-stored.
   bool update_tokens(std::int64_t id, const std::string& access,
                      const std::string& refresh, unix_ms expires_at);
+  /// Removes the account. Its posts stay, without an account, and their
+  /// identity is kept so linking it again restores them (S-1.7).
   bool remove(std::int64_t id);
 
   /// The account of one network identity: (network, user, page), what the
@@ -52,7 +56,8 @@ public:
                                                const std::string& page_id);
 
   /// Replaces everything of account `a.id` but its id, creator and
-  /// creation time (a relink, or a page picked). False when it is gone.
+  /// creation time (a relink, or a page picked), and takes back the posts of
+  /// its identity as add() does. False when it is gone.
   bool update(const linked_account& a);
 
   /// Accounts in each state but pending_page: what "linked" means to the
@@ -75,6 +80,10 @@ public:
   std::vector<std::string> associated_user_ids(network net);
 
 private:
+  /// Gives account `id` the unlinked posts of `identity`'s (network, user,
+  /// page). Returns how many.
+  std::int64_t reattach(std::int64_t id, const linked_account& identity);
+
   SQLite::Database& db_;
 };
 

@@ -1,4 +1,5 @@
 #include "storage/column_repository.hpp"
+#include "storage/id_sequence.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -87,16 +88,17 @@ expected<std::int64_t> column_repository::add(const user_column& c,
                       "at most " + std::to_string(max_follows_per_user)
                         + " terms and people over all your columns; "
                         + std::to_string(used) + " are in use");
+  auto id = next_id(db_, id_table::user_columns);
   SQLite::Statement ins(db_, "INSERT INTO user_columns (user_id, type, title, "
-                             "position, created_at) VALUES (?, ?, ?, "
+                             "position, created_at, id) VALUES (?, ?, ?, "
                              "(SELECT COUNT(*) FROM user_columns "
-                             "WHERE user_id = ?1), ?)");
+                             "WHERE user_id = ?1), ?, ?)");
   ins.bind(1, c.user_id);
   ins.bind(2, std::string(to_string(c.type)));
   ins.bind(3, c.title);
   ins.bind(4, now);
+  ins.bind(5, id);
   ins.exec();
-  auto id = db_.getLastInsertRowid();
   SQLite::Statement term(db_, "INSERT INTO column_terms (column_id, position, "
                               "term) VALUES (?, ?, ?)");
   for (size_t i = 0; i < c.terms.size(); ++i) {

@@ -17,6 +17,8 @@ const std::vector<const char*>& steps() {
 #include "storage/schema_v1.sql.inc"
       ,
 #include "storage/schema_v2.sql.inc"
+      ,
+#include "storage/schema_v3.sql.inc"
   };
   return all;
 }

@@ -163,8 +163,9 @@ void unlink_account(const call_ptr& c) {
         "unlinking the " + what
           + " stops reading and acting through it and removes who may do "
             "what on it; the " + std::to_string(posts)
-          + " posts already read stay (without their account) and no lead "
-            "or contact is deleted."
+          + " posts already read stay (without their account, back in the "
+            "tab when this account is linked again) and no lead or contact "
+            "is deleted."
           + (others == 0 ? " It is the last linked account: the social tab "
                            "shows no data until one is linked again."
                          : "")

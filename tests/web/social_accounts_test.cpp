@@ -368,6 +368,14 @@ TEST_CASE("unlinking needs confirmation, keeps the posts, and linking again "
   CHECK(status.body.at("welcome") == true);
   CHECK(env.admin().del(id + "?confirm=true").code() == "account_not_found");
 
+  // No account: the feed has no data, the post is only kept.
+  auto unknown = [&] {
+    auto r = env.admin().get("/api/v1/social/feed?column=unknown");
+    REQUIRE(r.status == 200);
+    return r.body.at("items");
+  };
+  CHECK(unknown().empty());
+
   auto again = env.admin().post(accounts, {{"network", "x"},
                                            {"access_token",
                                             env.sim_token("x",
@@ -376,6 +384,15 @@ TEST_CASE("unlinking needs confirmation, keeps the posts, and linking again "
   status = env.admin().get("/api/v1/social/status");
   CHECK(status.body.at("linked_accounts") == 1);
   CHECK(status.body.at("welcome") == false);
+  // S-1.7: linking again restores the tab with the posts read before,
+  // under the new account, and stores none of them twice.
+  auto relinked = again.body.at("id").get<std::string>();
+  CHECK(relinked != l.account_id);
+  auto back = unknown();
+  REQUIRE(back.size() == 1);
+  CHECK(back[0].at("text") == "@bye_x hello");
+  CHECK(back[0].at("account_id") == relinked);
+  CHECK(env.server().count("posts") == posts);
   // Polling starts again: a new mention arrives.
   env.sim_post("x", fan, "@bye_x back?", "mention", l.org_user_id);
   CHECK(social_env::eventually(
