@@ -103,12 +103,12 @@ store_behavior(store_pointer self, std::shared_ptr<storage::database> db) {
   self->state.db = std::move(db);
   self->state.w = std::make_unique<storage::writer>(*self->state.db);
   if (auto& path = self->state.db->path(); path != ":memory:") {
-    self->state.db->set_autocheckpoint(storage::wal_backstop_pages);
     self->state.checkpoints = std::make_unique<storage::checkpointer>(
       path, storage::checkpoint_interval, [](const std::string& error) {
         spdlog::warn("WAL checkpoint failed (retried in {} ms): {}",
                      storage::checkpoint_interval.count(), error);
       });
+    self->state.checkpoints->watch(*self->state.db);
   }
   // Batches gathered for a group commit are committed and answered before
   // the store stops: an accepted batch is never dropped unanswered.

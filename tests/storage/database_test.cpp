@@ -169,8 +169,8 @@ TEST_CASE("under writes that never pause the WAL stays bounded: the "
   database writer(path);
   // As the store does, with a smaller backstop so the test stays quick.
   constexpr int backstop = 500;
-  writer.set_autocheckpoint(backstop);
   checkpointer cp(path, std::chrono::milliseconds(5));
+  cp.watch(writer, {.restart_pages = 200, .backstop_pages = backstop});
   std::uintmax_t largest = 0;
   people_repository people(writer.handle());
   // About 10,000 WAL pages, commit after commit with no pause: the
@@ -193,5 +193,51 @@ TEST_CASE("under writes that never pause the WAL stays bounded: the "
   // here). With it, a few backstops at most: a restart is skipped while
   // the background checkpoint reads, and the next backstop catches it.
   CHECK(largest / page < 8 * backstop);
+  CHECK(cp.snapshot().backstops > 0);
+  CHECK(writer.integrity_check() == "ok");
+}
+
+TEST_CASE("a commit that leaves the WAL past its restart size wakes the "
+          "checkpointer, and the writer then starts the WAL over without "
+          "checkpointing itself",
+          "[storage][checkpoint]") {
+  test::temp_dir dir;
+  auto path = dir.file("crm.db");
+  database writer(path);
+  constexpr int restart = 200;
+  // No timer runs (an hour) and no backstop: only the wake-ups can keep
+  // the WAL small.
+  checkpointer cp(path, std::chrono::hours(1));
+  cp.watch(writer, {.restart_pages = restart, .backstop_pages = 1'000'000});
+  people_repository people(writer.handle());
+  std::uintmax_t largest = 0;
+  for (int commit = 0; commit < 300; ++commit) {
+    {
+      SQLite::Transaction tx(writer.handle());
+      for (int i = 0; i < 10; ++i)
+        people.create(record_type::lead,
+                      {.last_name = std::string(3000, 'a' + i % 26)}, 1);
+      tx.commit();
+    }
+    largest = std::max(largest, std::filesystem::file_size(path + "-wal"));
+    // A store between two batches: the pass this commit woke, if it woke
+    // one, ends before the next commit.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (cp.snapshot().woken < cp.snapshot().wakes
+           && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  auto page = static_cast<std::uintmax_t>(
+    writer.handle().execAndGet("PRAGMA page_size").getInt());
+  auto s = cp.snapshot();
+  INFO("largest WAL " << largest / page << " pages, " << s.woken
+                      << " wake-ups, database "
+                      << std::filesystem::file_size(path) / page << " pages");
+  // About 12,000 pages were written; the WAL kept to the restart size and
+  // one commit (some 40 pages) more.
+  CHECK(largest / page < 2 * restart);
+  CHECK(s.woken > 10);
+  CHECK(s.backstops == 0);
+  CHECK(s.failures == 0);
   CHECK(writer.integrity_check() == "ok");
 }
