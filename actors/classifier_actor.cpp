@@ -36,20 +36,50 @@ struct classifier_state {
   std::unordered_map<author_key, known_person, author_key_hash> index;
   actor_info info = make_info("classifier");
   unix_ms last_report = 0;
+  // Stored posts not yet sent to the hubs, in seq order, and whether a
+  // flush is waiting in the classifier's own mailbox.
+  std::vector<post_event> outgoing;
+  bool flush_due = false;
   static inline const char* name = "classifier";
 };
 
 using classifier_pointer = classifier_actor::stateful_pointer<classifier_state>;
 
-// The posts of one batch go to each hub as one message.
-void publish(classifier_pointer self, const std::vector<post_event>& evs) {
+// Sends the gathered posts to each hub as one message.
+void flush(classifier_pointer self) {
+  auto& st = self->state;
+  if (st.outgoing.empty())
+    return;
+  auto events = std::move(st.outgoing);
+  st.outgoing.clear();
+  for (auto& hub : st.hubs)
+    self->send(hub, events);
+}
+
+// Posts are gathered until the classifier has read what its mailbox held
+// when they arrived (the flush it sends itself queues behind it), as the
+// store and the hub do: the store answers every batch of a group commit
+// at once, so the hubs, and each live connection after them, get one
+// message per commit instead of one per source. No timer, no added delay.
+void publish(classifier_pointer self, std::vector<post_event>& evs) {
+  auto& st = self->state;
   if (evs.empty())
     return;
-  for (auto& hub : self->state.hubs)
-    self->send(hub, evs);
+  if (st.outgoing.empty())
+    st.outgoing = std::move(evs);
+  else
+    st.outgoing.insert(st.outgoing.end(),
+                       std::make_move_iterator(evs.begin()),
+                       std::make_move_iterator(evs.end()));
+  if (!st.flush_due) {
+    st.flush_due = true;
+    self->send(self, flush_atom::value);
+  }
 }
 
 void publish(classifier_pointer self, const standing_event& ev) {
+  // The posts stored before it go first: hubs see events in seq order.
+  flush(self);
   for (auto& hub : self->state.hubs)
     self->send(hub, ev);
 }
@@ -174,9 +204,21 @@ classifier_actor::behavior_type classifier_behavior(classifier_pointer self,
         report(self);
         self->quit(err);
       });
+  // Stored posts gathered for the hubs are sent before the classifier
+  // stops: live clients get them now instead of on their next resume.
+  self->set_exit_handler([self](const caf::exit_msg& msg) {
+    flush(self);
+    // CAF's default: a normal exit of a linked actor is no reason to stop.
+    if (msg.reason != caf::exit_reason::normal)
+      self->quit(msg.reason);
+  });
   return {
     [self](ingest_atom, ingest_batch& batch) {
       return on_ingest(self, batch);
+    },
+    [self](flush_atom) {
+      self->state.flush_due = false;
+      flush(self);
     },
     [self](link_atom, profile_link& link) {
       return forward_change(self,

@@ -50,7 +50,9 @@ using classifier_actor = caf::typed_actor<
   caf::replies_to<link_atom, profile_link>::with<standing_event>,
   caf::replies_to<refresh_atom, person_ref>::with<standing_event>,
   caf::reacts_to<add_hub_atom, hub_actor>,
-  caf::replies_to<info_atom>::with<actor_info>>;
+  caf::replies_to<info_atom>::with<actor_info>,
+  // Its own: sends the posts gathered for the hubs.
+  caf::reacts_to<flush_atom>>;
 
 /// Knows every actor of the node, watches them and answers the console.
 using registry_actor = caf::typed_actor<

@@ -204,3 +204,69 @@ TEST_CASE("the classifier refuses to take a profile from another person "
              [&](caf::error& e) { code = to_error_info(e).code; });
   CHECK(code == "profile_owned_by_other");
 }
+
+TEST_CASE("posts and standing changes reach the hub in seq order when "
+          "batches and associations arrive together",
+          "[classifier][integration]") {
+  actor_fixture f;
+  std::vector<std::int64_t> leads;
+  {
+    auto db = f.open_db();
+    storage::people_repository people(db.handle());
+    for (int i = 0; i < 20; ++i)
+      leads.push_back(people.create(record_type::lead,
+                                    {.last_name = "L" + std::to_string(i)}, 1));
+  }
+  // Each round: several batches and an association at once, none awaited,
+  // so the store answers them together and the classifier gathers the
+  // posts while the association's answer is already queued behind them.
+  int sent = 0;
+  for (int round = 0; round < 20; ++round) {
+    for (int b = 0; b < 5; ++b) {
+      std::vector<post> posts;
+      for (int i = 0; i < 4; ++i)
+        posts.push_back(make_post(network::x, std::to_string(++sent),
+                                  "a" + std::to_string(sent % 7)));
+      caf::anon_send(f.classifier, ingest_atom::value,
+                     ingest_batch{{}, std::move(posts), {}});
+    }
+    caf::anon_send(f.classifier, link_atom::value,
+                   profile_link{{record_type::lead, leads[round]},
+                                {network::mastodon, "m" + std::to_string(round)},
+                                ""});
+  }
+  // The sentinel is ingested after all of them: drain collects the lot.
+  std::vector<std::int64_t> seqs;
+  {
+    static int n = 0;
+    auto id = "order-sentinel-" + std::to_string(++n);
+    ingest(f, {make_post(network::x, id, "sentinel")});
+    bool done = false;
+    std::size_t standings = 0;
+    while (!done)
+      f.self->receive(
+        [&](std::vector<post_event>& batch) {
+          for (auto& ev : batch) {
+            seqs.push_back(ev.seq);
+            done = done || ev.item.body.external_id == id;
+          }
+        },
+        [&](post_event& ev) {
+          seqs.push_back(ev.seq);
+          done = done || ev.item.body.external_id == id;
+        },
+        [&](standing_event& ev) {
+          seqs.push_back(ev.seq);
+          ++standings;
+        },
+        caf::after(actor_fixture::timeout) >> [&] {
+          FAIL("the sentinel event never arrived");
+        });
+    CHECK(standings == 20);
+  }
+  CHECK(seqs.size() == static_cast<std::size_t>(sent) + 20 + 1);
+  for (std::size_t i = 1; i < seqs.size(); ++i) {
+    INFO("event " << i);
+    REQUIRE(seqs[i] == seqs[i - 1] + 1);
+  }
+}
