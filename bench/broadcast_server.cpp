@@ -1,4 +1,5 @@
 #include "bench/broadcast_server.hpp"
+#include "http/ws_session.hpp"
 #include "protocol/thread_name.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -85,6 +86,14 @@ struct broadcast_server::impl {
 
 void session::run() {
   net::post(ws_.get_executor(), [self = shared_from_this()] {
+    // The socket options of the live endpoint (http/ws_session.cpp), so
+    // the two servers differ in what they do, not in how TCP sends it.
+    auto& socket = beast::get_lowest_layer(self->ws_).socket();
+    beast::error_code ignored;
+    socket.set_option(net::socket_base::send_buffer_size(
+                        http::ws_limits{}.socket_send_buffer),
+                      ignored);
+    socket.set_option(tcp::no_delay(true), ignored);
     self->ws_.async_accept([self](beast::error_code ec) {
       if (ec)
         return;
