@@ -19,11 +19,14 @@ void ws_connection::impl::refuse(response answer) {
   res->keep_alive(false);
   res->body() = std::move(answer.body);
   res->prepare_payload();
-  auto& stream = beast::get_lowest_layer(ws);
-  stream.expires_after(owner.limits.handshake_timeout);
+  // The refusal is plain HTTP and the only write on this socket: it gets
+  // the socket and, from tcp_stream, a timeout of its own.
+  auto stream = std::make_shared<beast::tcp_stream>(std::move(ws.next_layer()));
+  stream->expires_after(owner.limits.handshake_timeout);
   bhttp::async_write(
-    stream, *res,
-    [self = shared_from_this(), res](beast::error_code, std::size_t) {
+    *stream, *res,
+    [self = shared_from_this(), res, stream](beast::error_code, std::size_t) {
+      stream->close();
       self->finish();
     });
 }
@@ -33,14 +36,14 @@ void ws_connection::impl::accept(ws_callbacks cb) {
   if (at != phase::pending)
     return finish();
   at = phase::accepting;
-  auto& stream = beast::get_lowest_layer(ws);
+  auto& socket = ws.next_layer();
   beast::error_code ignored;
-  stream.socket().set_option(
+  socket.set_option(
     net::socket_base::send_buffer_size(owner.limits.socket_send_buffer),
     ignored);
-  stream.socket().set_option(tcp::no_delay(true), ignored);
-  // The WebSocket's own timeouts replace the TCP stream's.
-  stream.expires_never();
+  socket.set_option(tcp::no_delay(true), ignored);
+  // The WebSocket's own timeouts (handshake, idle with pings) are the
+  // only ones it needs.
   websocket::stream_base::timeout t;
   t.handshake_timeout = owner.limits.handshake_timeout;
   t.idle_timeout = owner.limits.idle_timeout;
@@ -147,7 +150,8 @@ void ws_connection::impl::close_now() {
 }
 
 void ws_connection::impl::hard_close() {
-  beast::get_lowest_layer(ws).close();
+  beast::error_code ignored;
+  ws.next_layer().close(ignored);
   finish();
 }
 
@@ -162,9 +166,9 @@ void ws_connection::impl::finish() {
     bytes = 0;
   }
   beast::error_code ignored;
-  auto& stream = beast::get_lowest_layer(ws);
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream.close();
+  auto& socket = ws.next_layer();
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
   if (counted) {
     counted = false;
     --owner.open;
