@@ -7,7 +7,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <nlohmann/json.hpp>
 
@@ -46,7 +45,8 @@ private:
   void read_rest();
   void do_write();
 
-  websocket::stream<beast::tcp_stream> ws_;
+  // On the socket, as the live endpoint's sessions are.
+  websocket::stream<tcp::socket> ws_;
   broadcast_server::impl& owner_;
   beast::flat_buffer in_;
   std::mutex mutex_;
@@ -88,7 +88,7 @@ void session::run() {
   net::post(ws_.get_executor(), [self = shared_from_this()] {
     // The socket options of the live endpoint (http/ws_session.cpp), so
     // the two servers differ in what they do, not in how TCP sends it.
-    auto& socket = beast::get_lowest_layer(self->ws_).socket();
+    auto& socket = self->ws_.next_layer();
     beast::error_code ignored;
     socket.set_option(net::socket_base::send_buffer_size(
                         http::ws_limits{}.socket_send_buffer),
