@@ -160,6 +160,19 @@ TEST_CASE("a checkpointer that cannot open its database reports it once "
   CHECK(errors.size() == 1);
 }
 
+namespace {
+
+// One commit of `n` leads of about 3 KB each: a page or so of WAL apiece.
+void commit_leads(database& writer, people_repository& people, int n) {
+  SQLite::Transaction tx(writer.handle());
+  for (int i = 0; i < n; ++i)
+    people.create(record_type::lead,
+                  {.last_name = std::string(3000, 'a' + i % 26)}, 1);
+  tx.commit();
+}
+
+} // namespace
+
 TEST_CASE("under writes that never pause the WAL stays bounded: the "
           "writer's backstop checkpoint finishes what the background one "
           "cannot",
@@ -176,11 +189,7 @@ TEST_CASE("under writes that never pause the WAL stays bounded: the "
   // About 10,000 WAL pages, commit after commit with no pause: the
   // background checkpoint always finds frames newer than what it copied.
   for (int commit = 0; commit < 400; ++commit) {
-    SQLite::Transaction tx(writer.handle());
-    for (int i = 0; i < 25; ++i)
-      people.create(record_type::lead,
-                    {.last_name = std::string(3000, 'a' + i % 26)}, 1);
-    tx.commit();
+    commit_leads(writer, people, 25);
     largest = std::max(largest, std::filesystem::file_size(path + "-wal"));
   }
   auto page = static_cast<std::uintmax_t>(
@@ -212,13 +221,7 @@ TEST_CASE("a commit that leaves the WAL past its restart size wakes the "
   people_repository people(writer.handle());
   std::uintmax_t largest = 0;
   for (int commit = 0; commit < 300; ++commit) {
-    {
-      SQLite::Transaction tx(writer.handle());
-      for (int i = 0; i < 10; ++i)
-        people.create(record_type::lead,
-                      {.last_name = std::string(3000, 'a' + i % 26)}, 1);
-      tx.commit();
-    }
+    commit_leads(writer, people, 10);
     largest = std::max(largest, std::filesystem::file_size(path + "-wal"));
     // A store between two batches: the pass this commit woke, if it woke
     // one, ends before the next commit.
