@@ -2,11 +2,12 @@
 
 // A background WAL checkpointer for the event store's connection.
 //
-// SQLite's automatic checkpoint runs inside the commit that crosses 1,000
-// WAL pages, on the writer's own thread: with synchronous=NORMAL that
-// commit also waits for the copy and the fsyncs of the checkpoint, 17 to
-// 31 ms about once a second at 5,000 posts/s, and every live client sees
-// it (bench/fanout). So the writer never checkpoints in the normal course:
+// A checkpoint on the writer's own connection (SQLite's automatic one at
+// 1,000 WAL pages, or a larger threshold) runs inside the commit that
+// crosses it: with synchronous=NORMAL that commit waits for the copy and
+// the fsyncs, 17 to 31 ms about once a second at 5,000 posts/s with a
+// 16 MB threshold, and every live client sees it (bench/fanout). So the
+// writer never checkpoints in the normal course:
 // this thread, on a connection of its own, runs PASSIVE checkpoints, which
 // block neither the writer nor any reader.
 //

@@ -28,8 +28,8 @@ std::int64_t next_id(SQLite::Database& db, id_table table) {
     throw std::runtime_error(std::string("no id sequence for ")
                              + name_of(table));
   auto id = st.getColumn(0).getInt64();
-  // RETURNING rows are computed before the UPDATE is done; stepping to
-  // the end finishes the statement.
+  // SQLite makes the change on the first step; stepping on to the end
+  // finishes the statement now rather than when it is destroyed.
   while (st.executeStep()) {
   }
   return id;
