@@ -1,4 +1,5 @@
 #include "storage/writer.hpp"
+#include "storage/savepoint.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 
@@ -73,15 +74,13 @@ writer::ingest_group(const std::vector<const ingest_batch*>& batches,
     auto tx = begin_write(db_);
     for (const auto* batch : batches) {
       auto before = seq;
-      db_.handle().exec("SAVEPOINT batch");
       try {
+        // A failing batch is undone alone; the transaction goes on.
+        savepoint sp(db_.handle(), "batch");
         auto r = write_batch(*batch, now, seq);
-        db_.handle().exec("RELEASE batch");
+        sp.release();
         out.emplace_back(std::move(r));
       } catch (const std::exception& e) {
-        // Undoes this batch only; the transaction goes on.
-        db_.handle().exec("ROLLBACK TO batch");
-        db_.handle().exec("RELEASE batch");
         seq = before;
         out.emplace_back(make_error("storage_failure", e.what()));
       }
