@@ -106,8 +106,9 @@ bool x_username(const std::string& h) {
 account_lookup::account_lookup(network net, std::string base_url,
                                std::shared_ptr<rate_budgets> budgets)
   : net_(net),
+    // Linking and lookups are a person's requests: not paced.
     api_(net, std::move(base_url), std::move(budgets), rates_of(net),
-         errors_of(net)) {}
+         errors_of(net), false) {}
 
 outcome<identity> account_lookup::whoami(const std::string& token) {
   outcome<json> j;

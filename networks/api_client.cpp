@@ -11,12 +11,14 @@ namespace socialcrm::networks {
 
 api_client::api_client(network net, std::string base_url,
                        std::shared_ptr<rate_budgets> budgets,
-                       rate_header_reader rates, error_classifier errors)
+                       rate_header_reader rates, error_classifier errors,
+                       bool paced)
   : net_(net),
     base_url_(std::move(base_url)),
     budgets_(std::move(budgets)),
     rates_(std::move(rates)),
-    errors_(std::move(errors)) {
+    errors_(std::move(errors)),
+    paced_(paced) {
   while (!base_url_.empty() && base_url_.back() == '/')
     base_url_.pop_back();
 }
@@ -30,10 +32,12 @@ outcome<http::response> api_client::send(const std::string& token,
   auto key = budget_key(net_, token, family);
   auto now = now_ms();
   if (budgets_) {
-    if (auto wait_until = budgets_->reserve(key, now); wait_until != 0)
+    if (auto wait_until = budgets_->reserve(key, now, paced_);
+        wait_until != 0)
       return {std::nullopt,
               make_failure(failure_kind::rate_limited,
-                           "rate-limit window of " + family + " is spent",
+                           "rate-limit window of " + family
+                             + (paced_ ? " is spent or paced" : " is spent"),
                            wait_until)};
   }
   auto hs = headers;

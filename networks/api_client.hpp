@@ -23,13 +23,16 @@ using error_classifier = std::function<failure(const http::response&)>;
 /// connector, one connector per source actor.
 class api_client {
 public:
+  /// `paced`: requests are spread once half a window is spent (polling);
+  /// otherwise they go while anything is left (a person's actions).
   api_client(network net, std::string base_url,
              std::shared_ptr<rate_budgets> budgets, rate_header_reader rates,
-             error_classifier errors);
+             error_classifier errors, bool paced = true);
 
   /// Sends a request on the window `family` of `token`. Never sends into a
-  /// spent window: answers rate_limited with the time to come back instead.
-  /// A 2xx answer is returned; anything else is classified.
+  /// spent window, nor, when paced, before its slot: answers rate_limited
+  /// with the time to come back instead. A 2xx answer is returned;
+  /// anything else is classified.
   outcome<http::response> send(const std::string& token,
                                const std::string& family,
                                const std::string& method,
@@ -54,6 +57,7 @@ private:
   std::shared_ptr<rate_budgets> budgets_;
   rate_header_reader rates_;
   error_classifier errors_;
+  bool paced_ = true;
   http::client client_;
 };
 

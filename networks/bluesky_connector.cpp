@@ -146,7 +146,7 @@ outcome<poll_page> to_poll_page(outcome<walk_result> walked,
 
 bluesky_connector::bluesky_connector(const connector_options& opts)
   : api_(network::bluesky, opts.base_url, opts.budgets, bluesky_rates,
-         bluesky_errors) {
+         bluesky_errors, opts.paced) {
 }
 
 std::vector<feed> bluesky_connector::account_feeds() const {

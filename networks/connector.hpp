@@ -136,6 +136,10 @@ struct connector_options {
   std::shared_ptr<rate_budgets> budgets;
   std::string client_id;           // OAuth client of this deployment
   std::string client_secret;
+  /// Polling (true) spreads its requests once half a rate window is spent;
+  /// a person's actions (false) go while anything is left
+  /// (networks/rate_budget.hpp).
+  bool paced = true;
 };
 
 /// Makes the connector of `net`; nullptr when none is built in.

@@ -4,7 +4,8 @@
 
 namespace socialcrm::networks {
 
-unix_ms rate_budgets::reserve(const std::string& key, unix_ms now) {
+unix_ms rate_budgets::reserve(const std::string& key, unix_ms now,
+                             bool paced) {
   std::lock_guard<std::mutex> guard(mtx_);
   auto& w = windows_[key];
   auto& r = w.r;
@@ -17,7 +18,7 @@ unix_ms rate_budgets::reserve(const std::string& key, unix_ms now) {
     return r.reset_at;
   // Pace once less than half the window is left: the remaining requests
   // are spread over the time to the reset.
-  if (r.limit > 0 && r.remaining >= 0 && r.remaining * 2 < r.limit
+  if (paced && r.limit > 0 && r.remaining >= 0 && r.remaining * 2 < r.limit
       && r.reset_at > now) {
     auto gap = (r.reset_at - now) / (r.remaining + 1);
     if (w.last_sent != 0 && now < w.last_sent + gap) // 0: never sent

@@ -21,15 +21,17 @@ struct rate_reading {
 /// and Mastodon count per endpoint.
 ///
 /// The policy: never send into a spent window (wait for its reset), and
-/// slow down smoothly once less than half the window is left, spreading the
-/// remaining requests evenly over the time to the reset, so polling never
-/// hits the wall and then stalls.
+/// slow polling down smoothly once less than half the window is left,
+/// spreading the remaining requests evenly over the time to the reset, so
+/// polling never hits the wall and then stalls. What a person asked for (a
+/// post, a reply, a lookup) is not paced: it goes while the window has
+/// anything left, so polling cannot make a user's action wait.
 class rate_budgets {
 public:
   /// Asks to send one request on `key` at `now`. Returns 0 and counts the
   /// request when it may go now; otherwise returns the time at which to ask
-  /// again (the window's reset, or the next paced slot).
-  unix_ms reserve(const std::string& key, unix_ms now);
+  /// again (the window's reset, or, when `paced`, the next paced slot).
+  unix_ms reserve(const std::string& key, unix_ms now, bool paced = true);
 
   /// Feeds what the network's headers said after a call.
   void update(const std::string& key, const rate_reading& r, unix_ms now);

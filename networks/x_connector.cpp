@@ -110,7 +110,8 @@ std::string base64(const std::string& raw) {
 } // namespace
 
 x_connector::x_connector(const connector_options& opts)
-  : api_(network::x, opts.base_url, opts.budgets, x_rates, x_errors),
+  : api_(network::x, opts.base_url, opts.budgets, x_rates, x_errors,
+         opts.paced),
     client_id_(opts.client_id.empty() ? "socialcrm" : opts.client_id),
     client_secret_(opts.client_secret) {
 }

@@ -134,6 +134,8 @@ send_action(const source_context& ctx, const storage::linked_account& account,
                       "the " + where + " must be linked again (" +
                         account.status + ")");
   auto opts = connector_options_for(ctx, account.net);
+  if (opts)
+    opts->paced = false; // a person's action: polling must not delay it
   auto conn = opts ? networks::make_connector(account.net, *opts) : nullptr;
   if (!conn)
     return make_error("network_not_configured",

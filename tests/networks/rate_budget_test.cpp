@@ -64,3 +64,20 @@ TEST_CASE("windows are per token and per endpoint family", "[rate_budget]") {
   CHECK(b.reserve(budget_key(network::x, "b", "mentions"), 1) == 0);
   CHECK(b.reserve(budget_key(network::x, "a", "search"), 1) == 0);
 }
+
+TEST_CASE("a person's request is not paced, only stopped by a spent window",
+          "[rate_budget]") {
+  rate_budgets b;
+  auto key = budget_key(network::facebook, "page token", "graph");
+  constexpr unix_ms t0 = 1'700'000'000'000;
+  b.update(key, {100, 10, t0 + 3'600'000}, t0);
+  CHECK(b.reserve(key, t0) == 0); // a poll; 9 left, so the next is paced
+  CHECK(b.reserve(key, t0 + 1) > t0 + 1);
+  // A post right after it goes, and so does the next one.
+  CHECK(b.reserve(key, t0 + 1, false) == 0);
+  CHECK(b.reserve(key, t0 + 2, false) == 0);
+  // Spent is spent for both.
+  b.update(key, {100, 0, t0 + 3'600'000}, t0 + 3);
+  CHECK(b.reserve(key, t0 + 4, false) == t0 + 3'600'000);
+  CHECK(b.reserve(key, t0 + 4) == t0 + 3'600'000);
+}

@@ -172,6 +172,31 @@ TEST_CASE("a profile without post on one account gets that account "
   }
 }
 
+TEST_CASE("polling that has used over half a rate window does not hold "
+          "back a person's post",
+          "[social][actions][integration]") {
+  social_env env;
+  // 20 calls an hour on Facebook: polling every 0.2 s passes half of it
+  // within a second or two, and is then spread over the rest of the hour.
+  env.control("/limits",
+              {{"network", "facebook"}, {"limit", 20}, {"window_s", 3600}});
+  auto fb = env.link("facebook", "brandfb");
+  auto requests = [&] {
+    return env.sim_get("/stats")["networks"]["facebook"]["requests"]
+      .get<std::int64_t>();
+  };
+  // Polls alone: 11 of the 20 calls is over half.
+  auto linked = requests();
+  REQUIRE(social_env::eventually([&] { return requests() >= linked + 11; }));
+  auto r = env.admin().post("/api/v1/social/posts",
+                            {{"text", "still on time"},
+                             {"accounts", {fb.account_id}}});
+  INFO(r.body.dump());
+  REQUIRE(r.status == 200);
+  CHECK(r.body.at("results")[0].at("status") == "posted");
+  CHECK(count_action(published(env, "facebook"), "post") == 1);
+}
+
 TEST_CASE("reply, like, retweet and message on an ingested post reach the "
           "network; unsupported actions and missing text are refused",
           "[social][actions][integration]") {
