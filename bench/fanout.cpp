@@ -32,6 +32,7 @@
 #include "bench/broadcast_server.hpp"
 #include "bench/fanout_clients.hpp"
 #include "bench/fanout_world.hpp"
+#include "http/client.hpp"
 #include "web/bootstrap.hpp"
 #include "web/service.hpp"
 #include "web/social_context.hpp"
@@ -70,6 +71,8 @@ struct result {
   double fed_s = 0; // less than --seconds when the RSS guard stopped it
   std::vector<double> p99_by_second; // of posts injected in that second
   double cpu_cores = 0; // CPU time of the process / wall time, while fed
+  // socialcrm only, from /metrics: messages written, socket sends.
+  double messages = 0, sends = 0;
 };
 
 double cpu_seconds() {
@@ -197,7 +200,22 @@ void print(const char* name, const result& r) {
   for (auto v : r.p99_by_second)
     std::printf(" %.1f", v);
   std::printf("\n");
+  if (r.sends > 0)
+    std::printf("%-16s %.0f messages in %.0f socket sends (%.1f a send)\n",
+                "", r.messages, r.sends, r.messages / r.sends);
   std::fflush(stdout);
+}
+
+// A counter's value on the /metrics page at `port` (0 when absent).
+double metric(std::uint16_t port, const std::string& name) {
+  http::client c;
+  auto r = c.get("http://127.0.0.1:" + std::to_string(port) + "/metrics");
+  if (!r || r->status != 200)
+    return 0;
+  auto at = r->body.find("\n" + name + " ");
+  return at == std::string::npos
+           ? 0
+           : std::atof(r->body.c_str() + at + name.size() + 2);
 }
 
 void wait_subscribed(fanout_clients& clients, int n) {
@@ -238,6 +256,8 @@ result run_socialcrm(const options& o, fanout_world& w) {
     wait_subscribed(clients, o.clients);
     clients.reset();
     std::uint64_t expected = 0;
+    auto messages = metric(port, "socialcrm_live_messages_total");
+    auto sends = metric(port, "socialcrm_live_sends_total");
     auto start = std::chrono::steady_clock::now();
     auto cpu = cpu_seconds();
     auto fed = feed(o, [&](std::int64_t first, std::int64_t n) {
@@ -247,6 +267,8 @@ result run_socialcrm(const options& o, fanout_world& w) {
     auto cores = (cpu_seconds() - cpu) / fed;
     r = measure(clients, start, expected, cores);
     r.fed_s = fed;
+    r.messages = metric(port, "socialcrm_live_messages_total") - messages;
+    r.sends = metric(port, "socialcrm_live_sends_total") - sends;
     clients.close();
   }
   for (auto a : {caf::actor_cast<caf::actor>(classifier),

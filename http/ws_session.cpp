@@ -21,7 +21,7 @@ void ws_connection::impl::refuse(response answer) {
   res->prepare_payload();
   // The refusal is plain HTTP and the only write on this socket: it gets
   // the socket and, from tcp_stream, a timeout of its own.
-  auto stream = std::make_shared<beast::tcp_stream>(std::move(ws.next_layer()));
+  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket()));
   stream->expires_after(owner.limits.handshake_timeout);
   bhttp::async_write(
     *stream, *res,
@@ -36,7 +36,7 @@ void ws_connection::impl::accept(ws_callbacks cb) {
   if (at != phase::pending)
     return finish();
   at = phase::accepting;
-  auto& socket = ws.next_layer();
+  auto& socket = this->socket();
   beast::error_code ignored;
   socket.set_option(
     net::socket_base::send_buffer_size(owner.limits.socket_send_buffer),
@@ -50,6 +50,9 @@ void ws_connection::impl::accept(ws_callbacks cb) {
   t.keep_alive_pings = true;
   ws.set_option(t);
   ws.read_message_max(owner.limits.read_message_max);
+  // One frame per message: a large message goes to the kernel in one
+  // send instead of one per 4 KiB frame.
+  ws.auto_fragment(false);
   ws.set_option(websocket::stream_base::decorator(
     [](websocket::response_type& res) {
       res.set(bhttp::field::server, "socialcrm");
@@ -101,6 +104,7 @@ void ws_connection::impl::on_read(beast::error_code ec) {
 void ws_connection::impl::do_write() {
   bool close = false;
   bool drained = false;
+  bool more = false;
   {
     std::lock_guard guard{mutex};
     if (queue.empty() || at != phase::open) {
@@ -110,6 +114,7 @@ void ws_connection::impl::do_write() {
       in_flight = std::move(queue.front());
       queue.pop_front();
       bytes -= in_flight->size();
+      more = !queue.empty();
     }
     if (queue.empty() && drain_wanted && !ended) {
       drain_wanted = false;
@@ -123,6 +128,10 @@ void ws_connection::impl::do_write() {
       close_now();
     return;
   }
+  // Corked while another message waits: the last one of a burst sends
+  // them all (ws_corked_socket.hpp).
+  ws.next_layer().cork(more);
+  owner.messages_sent.fetch_add(1, std::memory_order_relaxed);
   ws.text(true);
   ws.async_write(net::buffer(*in_flight),
                  [self = shared_from_this()](beast::error_code ec,
@@ -142,6 +151,7 @@ void ws_connection::impl::close_now() {
   if (at != phase::open)
     return;
   at = phase::closing;
+  ws.next_layer().cork(false); // the close frame sends what is held
   ws.async_close(websocket::close_code::normal,
                  [self = shared_from_this()](beast::error_code ec) {
                    if (ec)
@@ -151,7 +161,7 @@ void ws_connection::impl::close_now() {
 
 void ws_connection::impl::hard_close() {
   beast::error_code ignored;
-  ws.next_layer().close(ignored);
+  socket().close(ignored);
   finish();
 }
 
@@ -166,7 +176,7 @@ void ws_connection::impl::finish() {
     bytes = 0;
   }
   beast::error_code ignored;
-  auto& socket = ws.next_layer();
+  auto& socket = this->socket();
   socket.shutdown(tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
   if (counted) {
@@ -195,6 +205,28 @@ ws_connection::push_result ws_connection::impl::push(ws_text text,
     bytes += text->size();
     queue.push_back(std::move(text));
     if (writing || !writable)
+      return push_result::queued;
+    writing = true;
+  }
+  owner.start_write(shared_from_this());
+  return push_result::queued;
+}
+
+ws_connection::push_result ws_connection::impl::push_all(
+  const std::vector<ws_text>& texts) {
+  {
+    std::lock_guard guard{mutex};
+    if (ended)
+      return push_result::closed;
+    std::size_t size = 0;
+    for (const auto& t : texts)
+      size += t->size();
+    if (queue.size() + texts.size() > owner.limits.queue_max_messages
+        || bytes + size > owner.limits.queue_max_bytes)
+      return push_result::full;
+    bytes += size;
+    queue.insert(queue.end(), texts.begin(), texts.end());
+    if (writing || !writable || texts.empty())
       return push_result::queued;
     writing = true;
   }
@@ -257,6 +289,11 @@ ws_connection::~ws_connection() = default;
 
 ws_connection::push_result ws_connection::push(ws_text text) {
   return impl_->push(std::move(text), false);
+}
+
+ws_connection::push_result ws_connection::push_all(
+  const std::vector<ws_text>& texts) {
+  return impl_->push_all(texts);
 }
 
 void ws_connection::replace_queue(ws_text text) {

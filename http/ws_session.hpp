@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace socialcrm::http {
 
@@ -88,6 +89,11 @@ public:
   /// Queues `text` behind what is waiting; `full` when the queue is at its
   /// bound (nothing is queued then), `closed` once the connection ended.
   push_result push(ws_text text);
+
+  /// Queues every text of `texts`, in order, behind what is waiting, or
+  /// none of them (`full`) when they would not all fit: a burst costs one
+  /// lock and at most one wake-up of the I/O thread, and goes out together.
+  push_result push_all(const std::vector<ws_text>& texts);
 
   /// Drops every queued message not yet being written and queues `text`
   /// alone, whatever the bound: the way to tell a client that fell behind.
@@ -160,6 +166,16 @@ public:
 
   /// Open connections right now.
   std::size_t connections() const;
+
+  /// Since the start: text messages written to clients, and the sends to
+  /// their sockets that carried them (with Beast's control frames). A
+  /// burst queued for one client goes out in one send, so under load
+  /// sends grow slower than messages.
+  struct counters {
+    std::uint64_t messages = 0;
+    std::uint64_t sends = 0;
+  };
+  counters sent() const;
 
   /// Closes every connection (closing handshake within `stop_grace`, then
   /// hard), calls their `on_closed`, and joins the threads. Safe to call

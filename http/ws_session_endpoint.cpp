@@ -188,6 +188,11 @@ std::size_t ws_endpoint::connections() const {
   return core_->open;
 }
 
+ws_endpoint::counters ws_endpoint::sent() const {
+  return {core_->messages_sent.load(std::memory_order_relaxed),
+          core_->socket_sends.load(std::memory_order_relaxed)};
+}
+
 void ws_endpoint::stop() {
   core_->stop();
 }

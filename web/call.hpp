@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -38,6 +39,8 @@ struct service_state {
   /// process serves no social tab (then its routes answer 503).
   std::shared_ptr<social_context> social;
   class blocking_pool* pool = nullptr;
+  /// The live WebSockets' figures for /metrics; set by make_live_upgrade.
+  std::function<live_figures()> live_counts;
 };
 
 struct call {

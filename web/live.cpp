@@ -123,6 +123,14 @@ http::upgrade_handler make_live_upgrade(service_state& state) {
   // Stays usable for refusals when the process has no social service.
   if (!svc->endpoint)
     svc->endpoint = std::make_shared<http::ws_endpoint>();
+  state.live_counts = [ep = std::weak_ptr<http::ws_endpoint>(svc->endpoint)] {
+    live_figures f;
+    if (auto e = ep.lock()) {
+      auto sent = e->sent();
+      f = {e->connections(), sent.messages, sent.sends};
+    }
+    return f;
+  };
   auto crm = state.crm;
   auto timeout = caf::timespan{state.limits.actor_timeout};
   auto& sys = state.sys;

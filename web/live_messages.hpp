@@ -52,7 +52,7 @@ public:
   /// texts: sessions with the same filter (filter_key, live_views.hpp)
   /// share one computation per batch instead of each matching every post.
   struct batch_match {
-    std::vector<std::pair<std::size_t, ws_text>> posts; // index in batch
+    std::vector<ws_text> texts; // of the matched posts, in seq order
   };
   using batch_match_ptr = std::shared_ptr<const batch_match>;
   /// The match of the batch starting at `first_seq` with `size` posts for

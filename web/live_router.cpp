@@ -157,19 +157,20 @@ void on_batch(router_actor* self, const std::vector<post_event>& batch,
         if (!match)
           match = st.shared->cache.batch(first, batch.size(), key, [&] {
             message_cache::batch_match m;
-            for (std::size_t i = 0; i < batch.size(); ++i)
+            for (const auto& ev : batch)
               if (auto text = live_post_text(
                     st.shared->cache, e.params->views, *e.params->scope,
-                    *st.sets, batch[i].item, batch[i].column_ids))
-                m.posts.emplace_back(i, std::move(text));
+                    *st.sets, ev.item, ev.column_ids))
+                m.texts.push_back(std::move(text));
             return m;
           });
         e.last_seq = batch.back().seq;
-        for (const auto& [i, text] : match->posts) {
-          if (e.at != entry::mode::direct)
-            break; // fell behind on the way: told to resync
-          push(self, e, text);
-        }
+        // All of them at once: one lock and one wake-up of the writer per
+        // connection and batch, and the writer sends them as one burst.
+        if (!match->texts.empty()
+            && e.params->conn->push_all(match->texts)
+                 == http::ws_connection::push_result::full)
+          fall_behind(self, e, "client fell behind");
         break;
       }
     }

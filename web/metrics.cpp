@@ -36,7 +36,8 @@ void metrics::observe(const std::string& route, const std::string& method,
 }
 
 std::string metrics::render(const crm_stats& db,
-                            const std::vector<actor_info>& actors) const {
+                            const std::vector<actor_info>& actors,
+                            const live_figures& live) const {
   std::ostringstream out;
   {
     std::lock_guard guard{mutex_};
@@ -67,6 +68,17 @@ std::string metrics::render(const crm_stats& db,
   out << "# HELP socialcrm_sessions Signed-in browser sessions.\n"
          "# TYPE socialcrm_sessions gauge\n"
       << "socialcrm_sessions " << db.sessions << "\n";
+  out << "# HELP socialcrm_live_connections Open live WebSockets.\n"
+         "# TYPE socialcrm_live_connections gauge\n"
+      << "socialcrm_live_connections " << live.connections << "\n"
+      << "# HELP socialcrm_live_messages_total Messages written to live "
+         "WebSockets.\n"
+         "# TYPE socialcrm_live_messages_total counter\n"
+      << "socialcrm_live_messages_total " << live.messages << "\n"
+      << "# HELP socialcrm_live_sends_total Socket sends that carried them "
+         "(a burst for one client goes out in one).\n"
+         "# TYPE socialcrm_live_sends_total counter\n"
+      << "socialcrm_live_sends_total " << live.sends << "\n";
   out << "# HELP socialcrm_posts_ingested Posts stored, per network.\n"
          "# TYPE socialcrm_posts_ingested gauge\n";
   for (std::size_t i = 0; i < db.post_networks.size(); ++i)

@@ -14,6 +14,13 @@
 
 namespace socialcrm::web {
 
+/// What the live WebSocket endpoint reports (http::ws_endpoint).
+struct live_figures {
+  std::uint64_t connections = 0;
+  std::uint64_t messages = 0; // text messages written to clients
+  std::uint64_t sends = 0;    // socket sends that carried them
+};
+
 /// Request counters and latency histograms by route, method and status,
 /// kept by the web layer; rendered with figures from the database and the
 /// registry in the Prometheus text format (version 0.0.4).
@@ -24,7 +31,8 @@ public:
 
   /// The whole /metrics page.
   std::string render(const crm_stats& db,
-                     const std::vector<actor_info>& actors) const;
+                     const std::vector<actor_info>& actors,
+                     const live_figures& live = {}) const;
 
   /// Upper bounds of the latency buckets, in seconds: from a cached read
   /// (1 ms) to a password hash under load (2.5 s).

@@ -20,7 +20,10 @@ void metrics_page(const call_ptr& c) {
             [c, db](std::vector<actor_info>& actors) {
               auto res = http::response::make(
                   200, "text/plain; version=0.0.4; charset=utf-8",
-                  c->state.metrics.render(db, actors));
+                  c->state.metrics.render(db, actors,
+                                          c->state.live_counts
+                                            ? c->state.live_counts()
+                                            : live_figures{}));
               res.headers.set("Cache-Control", "no-store");
               c->reply(std::move(res));
             },

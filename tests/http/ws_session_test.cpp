@@ -181,3 +181,118 @@ TEST_CASE("stopping the endpoint closes every connection and reports each "
   a.ws.read(buf, ec);
   CHECK(ec); // closed by the server
 }
+
+namespace {
+
+// Small socket buffers on both sides.
+ws_limits small_buffers() {
+  ws_limits l;
+  l.socket_send_buffer = 4096;
+  return l;
+}
+
+// One message larger than both sockets' buffers and the client does not
+// read yet: once it is being written, what is pushed next waits in the
+// queue, all of it. It is under 64 KiB, so Beast hands it to the socket
+// layer in one write (counted as one send).
+struct stalled {
+  explicit stalled(ws_fixture& f)
+    : c(f.port, 4096), conn(f.connection()),
+      big(text(std::string(60 * 1024, 'x'))) {
+    REQUIRE(conn->push(big) == ws_connection::push_result::queued);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (f.endpoint.sent().messages == 0
+           && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    REQUIRE(f.endpoint.sent().messages == 1);
+  }
+  client c;
+  std::shared_ptr<ws_connection> conn;
+  ws_text big;
+};
+
+} // namespace
+
+TEST_CASE("a burst queued behind a write goes out in one send, complete and "
+          "in order",
+          "[http][ws]") {
+  ws_fixture f(small_buffers());
+  stalled s(f);
+  auto before = f.endpoint.sent();
+  for (int i = 0; i < 100; ++i)
+    REQUIRE(s.conn->push(text("m" + std::to_string(i)))
+            == ws_connection::push_result::queued);
+  CHECK(s.c.read() == *s.big);
+  for (int i = 0; i < 100; ++i)
+    REQUIRE(s.c.read() == "m" + std::to_string(i));
+  auto after = f.endpoint.sent();
+  CHECK(after.messages - before.messages == 100);
+  CHECK(after.sends - before.sends == 1);
+}
+
+TEST_CASE("a pong due during a burst reaches the client with it",
+          "[http][ws]") {
+  ws_fixture f(small_buffers());
+  stalled s(f);
+  for (int i = 0; i < 50; ++i)
+    REQUIRE(s.conn->push(text("m" + std::to_string(i)))
+            == ws_connection::push_result::queued);
+  int pongs = 0;
+  s.c.ws.control_callback(
+    [&](beast::websocket::frame_type kind, beast::string_view) {
+      pongs += kind == beast::websocket::frame_type::pong;
+    });
+  s.c.ws.ping({});
+  CHECK(s.c.read() == *s.big);
+  for (int i = 0; i < 50; ++i)
+    REQUIRE(s.c.read() == "m" + std::to_string(i));
+  // The connection still works both ways after it, and the pong came
+  // before the message sent after it, without breaking a frame.
+  s.c.ws.write(net::buffer(std::string("after")));
+  REQUIRE(f.wait([&] { return f.texts.size() == 1; }));
+  CHECK(s.conn->push(text("last")) == ws_connection::push_result::queued);
+  CHECK(s.c.read() == "last");
+  CHECK(pongs == 1);
+}
+
+TEST_CASE("a close after a burst ends with a closing handshake",
+          "[http][ws]") {
+  ws_fixture f(small_buffers());
+  stalled s(f);
+  for (int i = 0; i < 20; ++i)
+    REQUIRE(s.conn->push(text("m" + std::to_string(i)))
+            == ws_connection::push_result::queued);
+  s.conn->close();
+  // What was being written arrives; the queued rest is dropped (close()),
+  // then the close frame, not a reset.
+  CHECK(s.c.read() == *s.big);
+  beast::flat_buffer b;
+  beast::error_code ec;
+  while (!ec)
+    s.c.ws.read(b, ec);
+  CHECK(ec == beast::websocket::error::closed);
+  REQUIRE(f.wait([&] { return f.closed == 1; }));
+}
+
+TEST_CASE("push_all queues a burst whole or, past the bound, not at all",
+          "[http][ws]") {
+  auto limits = small_buffers();
+  limits.queue_max_messages = 5;
+  ws_fixture f(limits);
+  stalled s(f);
+  auto before = f.endpoint.sent();
+  std::vector<ws_text> four{text("a"), text("b"), text("c"), text("d")};
+  CHECK(s.conn->push_all(four) == ws_connection::push_result::queued);
+  CHECK(s.conn->queued() == 4);
+  CHECK(s.conn->push_all({text("e"), text("f")})
+        == ws_connection::push_result::full);
+  CHECK(s.conn->queued() == 4);
+  CHECK(s.conn->push_all({text("e")}) == ws_connection::push_result::queued);
+  CHECK(s.c.read() == *s.big);
+  for (auto m : {"a", "b", "c", "d", "e"})
+    CHECK(s.c.read() == m);
+  CHECK(f.endpoint.sent().sends - before.sends == 1);
+  s.c.ws.close(beast::websocket::close_code::normal);
+  REQUIRE(f.wait([&] { return f.closed == 1; }));
+  CHECK(s.conn->push_all(four) == ws_connection::push_result::closed);
+}

@@ -52,7 +52,7 @@ TEST_CASE("a batch is matched once per filter and shared", "[live]") {
   auto compute = [&] {
     ++computed;
     message_cache::batch_match m;
-    m.posts.emplace_back(0, std::make_shared<const std::string>("text"));
+    m.texts.push_back(std::make_shared<const std::string>("text"));
     return m;
   };
   auto first = cache.batch(100, 3, "filter-a", compute);

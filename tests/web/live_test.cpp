@@ -455,6 +455,22 @@ TEST_CASE("a replay longer than the connection's queue arrives whole, in "
       previous = m["seq"];
     }
   CHECK(ordered);
+
+  // /metrics counts what the live WebSockets wrote: at least every post
+  // the two clients read, in fewer sends than messages (a replay goes out
+  // in bursts; each live post is one message and at most one send).
+  auto page = env.server().client().get("/metrics").raw.body;
+  auto value = [&](const std::string& name) {
+    auto at = page.find("\n" + name + " ");
+    REQUIRE(at != std::string::npos);
+    return std::stod(page.substr(at + name.size() + 2));
+  };
+  auto messages = value("socialcrm_live_messages_total");
+  auto sends = value("socialcrm_live_sends_total");
+  CHECK(messages >= static_cast<double>(seen + posts));
+  CHECK(sends > 0);
+  CHECK(sends < messages);
+  CHECK(value("socialcrm_live_connections") >= 2);
 }
 
 TEST_CASE("an operation an administrator withdraws stops that account's "
