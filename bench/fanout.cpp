@@ -14,15 +14,19 @@
 //
 // Each post's text carries the steady clock at injection; each client
 // takes the latency of every post it receives. Delivered rate = posts
-// received by all clients / (last receipt - first injection).
+// received by all clients / (last receipt - first injection). For (a) a
+// probe beside the hub takes the same latency at the classifier's publish
+// (stored, not yet fanned out), which splits the total between the store
+// and the fan-out. --warmup feeds that long first, unmeasured, for both.
 //
 // A run whose process grows by more than --max-rss-mb stops feeding and
 // says so (a guard for a shared machine; the live sessions bound their
 // own backlog, see web/live_session.hpp max_backlog).
 //
-// Usage: fanout [--clients N] [--rate POSTS_PER_S] [--seconds S]
-//               [--max-rss-mb MB] [--no-bare]
-// (defaults 1000 clients, 5000 posts/s, 10 s, 2048 MB; under 2 minutes)
+// Usage: fanout [--clients N] [--rate POSTS_PER_S] [--seconds S] [--warmup S]
+//               [--step-ms MS] [--max-rss-mb MB] [--no-bare]
+// (defaults 1000 clients, 5000 posts/s, 10 s, no warm-up, p99 per
+// 1,000 ms, 2048 MB; under 2 minutes)
 
 #include "actors/classifier_actor.hpp"
 #include "actors/hub_actor.hpp"
@@ -39,11 +43,14 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include <sys/resource.h>
@@ -57,6 +64,8 @@ struct options {
   int clients = 1000;
   double rate = 5000;
   double seconds = 10;
+  double warmup = 0;
+  double step_ms = 1000; // the p99 series' step
   long max_rss_mb = 2048;
   bool bare = true;
 };
@@ -69,10 +78,14 @@ struct result {
   std::uint64_t errors = 0;
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
   double fed_s = 0; // less than --seconds when the RSS guard stopped it
-  std::vector<double> p99_by_second; // of posts injected in that second
+  std::vector<double> p99_by_second; // of posts injected in each step
   double cpu_cores = 0; // CPU time of the process / wall time, while fed
   // socialcrm only, from /metrics: messages written, socket sends.
   double messages = 0, sends = 0;
+  // socialcrm only: injection to the classifier's publish (stored, before
+  // the hub), the same way.
+  double stored_p50_ms = 0, stored_p99_ms = 0;
+  std::vector<double> stored_p99_by_second;
 };
 
 double cpu_seconds() {
@@ -102,15 +115,16 @@ long status_kb(const char* field) {
 
 // Feeds posts at `rate` for `seconds` through `emit(first, count)`, in
 // ticks of 10 ms, unless the process grows by more than --max-rss-mb;
-// returns the seconds it fed.
+// returns the seconds it fed. Post numbers start at `first_post`.
 template <class Emit>
-double feed(const options& o, Emit emit) {
+double feed(const options& o, double seconds, std::int64_t first_post,
+            Emit emit) {
   using clock = std::chrono::steady_clock;
   constexpr auto tick = std::chrono::milliseconds(10);
   auto start = clock::now();
   auto end = start + std::chrono::duration_cast<clock::duration>(
-                       std::chrono::duration<double>(o.seconds));
-  std::int64_t sent = 0;
+                       std::chrono::duration<double>(seconds));
+  std::int64_t sent = first_post;
   auto next = start;
   auto rss_start = status_kb("VmRSS");
   for (int i = 0; clock::now() < end; ++i) {
@@ -120,7 +134,7 @@ double feed(const options& o, Emit emit) {
       break;
     }
     next += tick;
-    auto due = static_cast<std::int64_t>(
+    auto due = first_post + static_cast<std::int64_t>(
       o.rate * std::chrono::duration<double>(next - start).count());
     if (due > sent) {
       emit(sent, due - sent);
@@ -131,11 +145,8 @@ double feed(const options& o, Emit emit) {
   return std::chrono::duration<double>(clock::now() - start).count();
 }
 
-// Waits until deliveries stop (none for a second, at most 15 s more),
-// then sums up.
-result measure(fanout_clients& clients, std::chrono::steady_clock::time_point
-                                            start,
-               std::uint64_t expected, double cpu_cores) {
+// Waits until deliveries stop (none for a second, at most 15 s more).
+void wait_quiet(fanout_clients& clients) {
   auto quiet_since = std::chrono::steady_clock::now();
   auto seen = clients.totals().posts;
   auto give_up = quiet_since + std::chrono::seconds(15);
@@ -150,6 +161,64 @@ result measure(fanout_clients& clients, std::chrono::steady_clock::time_point
       break;
     }
   }
+}
+
+// Numbers of the measured posts start here; the warm-up's start at 0.
+constexpr std::int64_t measured_from = 1'000'000'000;
+
+// The warm-up: the same feed for --warmup seconds, delivered and then
+// forgotten, so the measured feed meets a running system (caches,
+// allocator arenas, socket buffers, the WAL file already grown), as a
+// server that has run for a while does.
+template <class Emit>
+void warm_up(const options& o, fanout_clients& clients, Emit emit) {
+  if (o.warmup <= 0)
+    return;
+  feed(o, o.warmup, 0, emit);
+  wait_quiet(clients);
+  clients.reset();
+}
+
+struct summary {
+  double p50_ms = 0, p99_ms = 0, max_ms = 0;
+  std::vector<double> p99_by_step; // of posts injected in each step
+};
+
+summary summarize(const std::vector<latency_sample>& samples,
+                  std::chrono::steady_clock::time_point start,
+                  double step_ms) {
+  std::vector<std::uint32_t> lat;
+  std::vector<std::vector<std::uint32_t>> by_step;
+  auto start_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    start.time_since_epoch())
+                    .count();
+  auto step_ns = static_cast<std::int64_t>(std::max(1.0, step_ms) * 1e6);
+  lat.reserve(samples.size());
+  for (const auto& s : samples) {
+    lat.push_back(s.latency_us);
+    auto i = static_cast<std::size_t>(
+      std::max<std::int64_t>(0, s.stamp_ns - start_ns) / step_ns);
+    if (i >= by_step.size())
+      by_step.resize(i + 1);
+    by_step[i].push_back(s.latency_us);
+  }
+  std::sort(lat.begin(), lat.end());
+  summary out;
+  out.p50_ms = quantile_ms(lat, 0.50);
+  out.p99_ms = quantile_ms(lat, 0.99);
+  out.max_ms = lat.empty() ? 0 : lat.back() / 1000.0;
+  for (auto& v : by_step) {
+    std::sort(v.begin(), v.end());
+    out.p99_by_step.push_back(quantile_ms(v, 0.99));
+  }
+  return out;
+}
+
+// Waits until deliveries stop, then sums up.
+result measure(const options& o, fanout_clients& clients,
+               std::chrono::steady_clock::time_point start,
+               std::uint64_t expected, double cpu_cores) {
+  wait_quiet(clients);
   auto t = clients.totals();
   result r;
   r.cpu_cores = cpu_cores;
@@ -159,33 +228,56 @@ result measure(fanout_clients& clients, std::chrono::steady_clock::time_point
   r.errors = t.errors;
   auto took = std::chrono::duration<double>(t.last_post - start).count();
   r.delivered_per_s = took > 0 ? static_cast<double>(t.posts) / took : 0;
-  auto samples = clients.latencies();
-  std::vector<std::uint32_t> lat;
-  std::vector<std::vector<std::uint32_t>> by_second;
-  auto start_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                    start.time_since_epoch())
-                    .count();
-  lat.reserve(samples.size());
-  for (const auto& s : samples) {
-    lat.push_back(s.latency_us);
-    auto second = static_cast<std::size_t>(
-      std::max<std::int64_t>(0, s.stamp_ns - start_ns) / 1'000'000'000);
-    if (second >= by_second.size())
-      by_second.resize(second + 1);
-    by_second[second].push_back(s.latency_us);
-  }
-  std::sort(lat.begin(), lat.end());
-  r.p50_ms = quantile_ms(lat, 0.50);
-  r.p99_ms = quantile_ms(lat, 0.99);
-  r.max_ms = lat.empty() ? 0 : lat.back() / 1000.0;
-  for (auto& v : by_second) {
-    std::sort(v.begin(), v.end());
-    r.p99_by_second.push_back(quantile_ms(v, 0.99));
-  }
+  auto sum = summarize(clients.latencies(), start, o.step_ms);
+  r.p50_ms = sum.p50_ms;
+  r.p99_ms = sum.p99_ms;
+  r.max_ms = sum.max_ms;
+  r.p99_by_second = std::move(sum.p99_by_step);
   return r;
 }
 
-void print(const char* name, const result& r) {
+// The latency of every post from injection to the classifier's publish
+// (stored, on its way to the hub): a second hub the classifier sends to.
+struct stored_probe {
+  std::mutex mutex;
+  std::vector<latency_sample> samples;
+  bool on = false;
+};
+
+hub_actor spawn_probe(caf::actor_system& sys,
+                      std::shared_ptr<stored_probe> probe) {
+  return sys.spawn([probe](hub_actor::pointer) -> hub_actor::behavior_type {
+    auto take = [probe](const post_event& ev) {
+      auto now = steady_ns();
+      auto& text = ev.item.body.text;
+      auto at = text.find("T@");
+      std::int64_t stamp = 0;
+      if (at == std::string::npos
+          || std::from_chars(text.data() + at + 2,
+                             text.data() + text.size(), stamp)
+               .ec != std::errc())
+        return;
+      std::lock_guard guard{probe->mutex};
+      if (probe->on)
+        probe->samples.push_back(
+          {stamp, static_cast<std::uint32_t>((now - stamp) / 1000)});
+    };
+    return {
+      [take](const post_event& ev) { take(ev); },
+      [](const standing_event&) {},
+      [take](const std::vector<post_event>& batch) {
+        for (const auto& ev : batch)
+          take(ev);
+      },
+      [](join_atom, const caf::actor&) { return std::int64_t{0}; },
+      [](leave_atom, const caf::actor&) {},
+      [](info_atom) { return make_info("stored_probe"); },
+      [](flush_atom) {},
+    };
+  });
+}
+
+void print(const char* name, const result& r, const char* step_name) {
   std::printf("%-16s delivered %8.0f events/s (%llu of %llu expected in "
               "%.1f s of feed, %llu resyncs, %llu errors); latency p50 "
               "%.2f ms, p99 %.2f ms, max %.2f ms\n",
@@ -196,10 +288,18 @@ void print(const char* name, const result& r) {
               static_cast<unsigned long long>(r.errors), r.p50_ms, r.p99_ms,
               r.max_ms);
   std::printf("%-16s CPU while fed %.2f cores (clients included); p99 by "
-              "second of feed (ms):", "", r.cpu_cores);
+              "%s of feed (ms):", "", r.cpu_cores, step_name);
   for (auto v : r.p99_by_second)
     std::printf(" %.1f", v);
   std::printf("\n");
+  if (!r.stored_p99_by_second.empty()) {
+    std::printf("%-16s stored (injection to the classifier's publish): p50 "
+                "%.2f ms, p99 %.2f ms; p99 by %s (ms):", "", r.stored_p50_ms,
+                r.stored_p99_ms, step_name);
+    for (auto v : r.stored_p99_by_second)
+      std::printf(" %.1f", v);
+    std::printf("\n");
+  }
   if (r.sends > 0)
     std::printf("%-16s %.0f messages in %.0f socket sends (%.1f a send)\n",
                 "", r.messages, r.sends, r.messages / r.sends);
@@ -240,6 +340,9 @@ result run_socialcrm(const options& o, fanout_world& w) {
   auto hub = spawn_hub(sys, registry);
   auto classifier = spawn_classifier(sys, store, registry);
   caf::anon_send(classifier, add_hub_atom::value, hub);
+  auto probe = std::make_shared<stored_probe>();
+  auto probe_hub = spawn_probe(sys, probe);
+  caf::anon_send(classifier, add_hub_atom::value, probe_hub);
   result r;
   {
     web::service_options opts;
@@ -255,23 +358,41 @@ result run_socialcrm(const options& o, fanout_world& w) {
     clients.open(port, w.client_specs(o.clients, false));
     wait_subscribed(clients, o.clients);
     clients.reset();
-    std::uint64_t expected = 0;
+    std::uint64_t expected = 0, warm = 0;
+    warm_up(o, clients, [&](std::int64_t first, std::int64_t n) {
+      for (auto& batch : w.batches(first, n, warm))
+        caf::anon_send(classifier, ingest_atom::value, std::move(batch));
+    });
     auto messages = metric(port, "socialcrm_live_messages_total");
     auto sends = metric(port, "socialcrm_live_sends_total");
+    {
+      std::lock_guard guard{probe->mutex};
+      probe->on = true;
+      probe->samples.reserve(static_cast<std::size_t>(o.rate * o.seconds * 1.1));
+    }
     auto start = std::chrono::steady_clock::now();
     auto cpu = cpu_seconds();
-    auto fed = feed(o, [&](std::int64_t first, std::int64_t n) {
+    auto fed = feed(o, o.seconds, measured_from,
+                    [&](std::int64_t first, std::int64_t n) {
       for (auto& batch : w.batches(first, n, expected))
         caf::anon_send(classifier, ingest_atom::value, std::move(batch));
     });
     auto cores = (cpu_seconds() - cpu) / fed;
-    r = measure(clients, start, expected, cores);
+    r = measure(o, clients, start, expected, cores);
     r.fed_s = fed;
+    {
+      std::lock_guard guard{probe->mutex};
+      auto stored = summarize(probe->samples, start, o.step_ms);
+      r.stored_p50_ms = stored.p50_ms;
+      r.stored_p99_ms = stored.p99_ms;
+      r.stored_p99_by_second = std::move(stored.p99_by_step);
+    }
     r.messages = metric(port, "socialcrm_live_messages_total") - messages;
     r.sends = metric(port, "socialcrm_live_sends_total") - sends;
     clients.close();
   }
   for (auto a : {caf::actor_cast<caf::actor>(classifier),
+                 caf::actor_cast<caf::actor>(probe_hub),
                  caf::actor_cast<caf::actor>(hub),
                  caf::actor_cast<caf::actor>(store),
                  caf::actor_cast<caf::actor>(registry)})
@@ -286,14 +407,19 @@ result run_bare(const options& o, fanout_world& w) {
   clients.open(port, w.client_specs(o.clients, true));
   wait_subscribed(clients, o.clients);
   clients.reset();
-  std::uint64_t expected = 0;
+  std::uint64_t expected = 0, warm = 0;
+  warm_up(o, clients, [&](std::int64_t first, std::int64_t n) {
+    for (auto& [tags, text] : w.bare_messages(first, n, warm))
+      server.broadcast(tags, std::move(text));
+  });
   auto start = std::chrono::steady_clock::now();
   auto cpu = cpu_seconds();
-  auto fed = feed(o, [&](std::int64_t first, std::int64_t n) {
+  auto fed = feed(o, o.seconds, measured_from,
+                  [&](std::int64_t first, std::int64_t n) {
     for (auto& [tags, text] : w.bare_messages(first, n, expected))
       server.broadcast(tags, std::move(text));
   });
-  auto r = measure(clients, start, expected, (cpu_seconds() - cpu) / fed);
+  auto r = measure(o, clients, start, expected, (cpu_seconds() - cpu) / fed);
   r.fed_s = fed;
   clients.close();
   server.stop();
@@ -319,13 +445,18 @@ int main(int argc, char** argv) {
       o.rate = value();
     else if (arg == "--seconds")
       o.seconds = value();
+    else if (arg == "--warmup")
+      o.warmup = value();
+    else if (arg == "--step-ms")
+      o.step_ms = value();
     else if (arg == "--max-rss-mb")
       o.max_rss_mb = static_cast<long>(value());
     else if (arg == "--no-bare")
       o.bare = false;
     else {
       std::fprintf(stderr, "usage: fanout [--clients N] [--rate POSTS_PER_S] "
-                           "[--seconds S] [--max-rss-mb MB] [--no-bare]\n");
+                           "[--seconds S] [--warmup S] [--step-ms MS] "
+                           "[--max-rss-mb MB] [--no-bare]\n");
       return 2;
     }
   }
@@ -336,16 +467,19 @@ int main(int argc, char** argv) {
   std::printf("latency = client receipt - injection (steady clock stamped "
               "in the post text); rate = posts received by all clients / "
               "(last receipt - first injection)\n");
+  auto step_name = o.step_ms == 1000
+                     ? std::string("second")
+                     : std::to_string(static_cast<int>(o.step_ms)) + " ms";
   result live, bare;
   {
     fanout_world w;
     live = run_socialcrm(o, w);
-    print("socialcrm", live);
+    print("socialcrm", live, step_name.c_str());
   }
   if (o.bare) {
     fanout_world w;
     bare = run_bare(o, w);
-    print("bare", bare);
+    print("bare", bare, step_name.c_str());
     std::printf("delivered rate vs bare: socialcrm %.0f%% (target >= 60%%); "
                 "p99 %.2f ms (target < 50 ms)\n",
                 bare.delivered_per_s > 0
