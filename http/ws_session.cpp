@@ -189,8 +189,11 @@ void ws_connection::impl::finish() {
     cb.on_closed();
 }
 
-ws_connection::push_result ws_connection::impl::push(ws_text text,
-                                                    bool replace) {
+template <class Add>
+ws_connection::push_result ws_connection::impl::enqueue(std::size_t count,
+                                                        std::size_t size,
+                                                        bool replace,
+                                                        Add add) {
   {
     std::lock_guard guard{mutex};
     if (ended)
@@ -198,13 +201,13 @@ ws_connection::push_result ws_connection::impl::push(ws_text text,
     if (replace) {
       queue.clear();
       bytes = 0;
-    } else if (queue.size() >= owner.limits.queue_max_messages
-               || bytes + text->size() > owner.limits.queue_max_bytes) {
+    } else if (queue.size() + count > owner.limits.queue_max_messages
+               || bytes + size > owner.limits.queue_max_bytes) {
       return push_result::full;
     }
-    bytes += text->size();
-    queue.push_back(std::move(text));
-    if (writing || !writable)
+    bytes += size;
+    add();
+    if (writing || !writable || count == 0)
       return push_result::queued;
     writing = true;
   }
@@ -212,26 +215,21 @@ ws_connection::push_result ws_connection::impl::push(ws_text text,
   return push_result::queued;
 }
 
+ws_connection::push_result ws_connection::impl::push(ws_text text,
+                                                    bool replace) {
+  auto size = text->size();
+  return enqueue(1, size, replace,
+                 [&] { queue.push_back(std::move(text)); });
+}
+
 ws_connection::push_result ws_connection::impl::push_all(
   const std::vector<ws_text>& texts) {
-  {
-    std::lock_guard guard{mutex};
-    if (ended)
-      return push_result::closed;
-    std::size_t size = 0;
-    for (const auto& t : texts)
-      size += t->size();
-    if (queue.size() + texts.size() > owner.limits.queue_max_messages
-        || bytes + size > owner.limits.queue_max_bytes)
-      return push_result::full;
-    bytes += size;
+  std::size_t size = 0;
+  for (const auto& t : texts)
+    size += t->size();
+  return enqueue(texts.size(), size, false, [&] {
     queue.insert(queue.end(), texts.begin(), texts.end());
-    if (writing || !writable || texts.empty())
-      return push_result::queued;
-    writing = true;
-  }
-  owner.start_write(shared_from_this());
-  return push_result::queued;
+  });
 }
 
 void ws_connection::impl::want_drain() {

@@ -130,6 +130,12 @@ struct ws_connection::impl : std::enable_shared_from_this<impl> {
 
   push_result push(ws_text text, bool replace);
   push_result push_all(const std::vector<ws_text>& texts);
+  /// Under the lock: `add` queues `count` texts of `size` bytes in all,
+  /// unless the connection ended or (without `replace`) they would pass
+  /// the bound; then the writer is started if it is idle.
+  template <class Add>
+  push_result enqueue(std::size_t count, std::size_t size, bool replace,
+                      Add add);
   void want_drain();
   void request_close();
 };
