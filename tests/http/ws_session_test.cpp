@@ -206,6 +206,18 @@ struct stalled {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     REQUIRE(f.endpoint.sent().messages == 1);
   }
+  // Queues "m0" to "m<n-1>" behind the large message.
+  void push_numbered(int n) {
+    for (int i = 0; i < n; ++i)
+      REQUIRE(conn->push(text("m" + std::to_string(i)))
+              == ws_connection::push_result::queued);
+  }
+  // Reads the large message, then "m0" to "m<n-1>" in order.
+  void read_numbered(int n) {
+    CHECK(c.read() == *big);
+    for (int i = 0; i < n; ++i)
+      REQUIRE(c.read() == "m" + std::to_string(i));
+  }
   client c;
   std::shared_ptr<ws_connection> conn;
   ws_text big;
@@ -219,12 +231,8 @@ TEST_CASE("a burst queued behind a write goes out in one send, complete and "
   ws_fixture f(small_buffers());
   stalled s(f);
   auto before = f.endpoint.sent();
-  for (int i = 0; i < 100; ++i)
-    REQUIRE(s.conn->push(text("m" + std::to_string(i)))
-            == ws_connection::push_result::queued);
-  CHECK(s.c.read() == *s.big);
-  for (int i = 0; i < 100; ++i)
-    REQUIRE(s.c.read() == "m" + std::to_string(i));
+  s.push_numbered(100);
+  s.read_numbered(100);
   auto after = f.endpoint.sent();
   CHECK(after.messages - before.messages == 100);
   CHECK(after.sends - before.sends == 1);
@@ -234,18 +242,14 @@ TEST_CASE("a pong due during a burst reaches the client with it",
           "[http][ws]") {
   ws_fixture f(small_buffers());
   stalled s(f);
-  for (int i = 0; i < 50; ++i)
-    REQUIRE(s.conn->push(text("m" + std::to_string(i)))
-            == ws_connection::push_result::queued);
+  s.push_numbered(50);
   int pongs = 0;
   s.c.ws.control_callback(
     [&](beast::websocket::frame_type kind, beast::string_view) {
       pongs += kind == beast::websocket::frame_type::pong;
     });
   s.c.ws.ping({});
-  CHECK(s.c.read() == *s.big);
-  for (int i = 0; i < 50; ++i)
-    REQUIRE(s.c.read() == "m" + std::to_string(i));
+  s.read_numbered(50);
   // The connection still works both ways after it, and the pong came
   // before the message sent after it, without breaking a frame.
   s.c.ws.write(net::buffer(std::string("after")));
@@ -259,9 +263,7 @@ TEST_CASE("a close after a burst ends with a closing handshake",
           "[http][ws]") {
   ws_fixture f(small_buffers());
   stalled s(f);
-  for (int i = 0; i < 20; ++i)
-    REQUIRE(s.conn->push(text("m" + std::to_string(i)))
-            == ws_connection::push_result::queued);
+  s.push_numbered(20);
   s.conn->close();
   // What was being written arrives; the queued rest is dropped (close()),
   // then the close frame, not a reset.
