@@ -240,7 +240,7 @@ void ws_connection::impl::want_drain() {
     drain_wanted = true;
   }
   // An empty queue with nothing being written would never call back.
-  on_strand([](impl& self) {
+  on_io_thread([](impl& self) {
     bool now = false;
     {
       std::lock_guard guard{self.mutex};
@@ -262,7 +262,7 @@ void ws_connection::impl::request_close() {
     queue.clear();
     bytes = 0;
   }
-  on_strand([](impl& self) {
+  on_io_thread([](impl& self) {
     if (self.at == phase::pending || self.at == phase::accepting)
       return self.hard_close();
     bool idle = false;
@@ -316,7 +316,7 @@ ws_pending::ws_pending(std::shared_ptr<impl> i) : impl_(std::move(i)) {
 
 ws_pending::~ws_pending() {
   if (impl_->session && !impl_->answered.exchange(true))
-    impl_->session->on_strand(
+    impl_->session->on_io_thread(
       [](ws_connection::impl& s) { s.hard_close(); });
 }
 

@@ -8,7 +8,9 @@
 // The sockets run on an io_context of their own (ws_endpoint), not on the
 // HTTP server's: the endpoint's owner decides when WebSockets end, and a
 // connection handle kept by another thread (an actor) never outlives the
-// io_context its socket belongs to.
+// io_context its socket belongs to. One thread (`scrm.ws`) runs it: every
+// connection's handlers are serial without strands, and the second core
+// is left to the actors.
 //
 // Per connection: one read loop (messages over `read_message_max` close
 // the connection, as RFC 6455 allows), at most one write in flight, and a
@@ -64,9 +66,6 @@ struct ws_limits {
   /// On stop, how long closing handshakes may take before sockets are
   /// closed hard.
   std::chrono::milliseconds stop_grace{std::chrono::milliseconds(500)};
-  /// I/O threads for WebSockets: one keeps every connection's handlers
-  /// serial and leaves the second core to the actors.
-  unsigned threads = 1;
 };
 
 /// A message text shared by every connection it goes to.
@@ -139,7 +138,7 @@ private:
   std::shared_ptr<impl> impl_;
 };
 
-/// Owns the WebSockets' io_context, threads and open connections.
+/// Owns the WebSockets' io_context, its thread and open connections.
 class ws_endpoint {
 public:
   explicit ws_endpoint(ws_limits limits = {});
@@ -178,7 +177,7 @@ public:
   counters sent() const;
 
   /// Closes every connection (closing handshake within `stop_grace`, then
-  /// hard), calls their `on_closed`, and joins the threads. Safe to call
+  /// hard), calls their `on_closed`, and joins the thread. Safe to call
   /// twice; must not be called from a callback.
   void stop();
 

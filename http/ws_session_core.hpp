@@ -38,7 +38,7 @@ struct ws_core {
   std::atomic<bool> stopped{false};
   std::atomic<std::uint64_t> messages_sent{0}; // ws_endpoint::sent()
   std::atomic<std::uint64_t> socket_sends{0};
-  std::vector<std::thread> threads;
+  std::thread thread; // runs ioc
   // Last: destroying the io_context destroys queued handlers, which may
   // end sessions that still touch the members above.
   net::io_context ioc;
@@ -63,15 +63,15 @@ struct ws_core {
 };
 
 // One WebSocket from upgrade to close. Everything but the queue runs on
-// the strand of its stream; the queue is shared with pushing threads.
+// the I/O thread; the queue is shared with pushing threads.
 struct ws_connection::impl : std::enable_shared_from_this<impl> {
   enum class phase { pending, accepting, open, closing, done };
 
-  impl(ws_core& c, tcp::socket s) : owner(c), ws(std::move(s)) {
+  impl(ws_core& c, corked_socket::socket_type s) : owner(c), ws(std::move(s)) {
     ws.next_layer().count_sends_in(&c.socket_sends);
   }
 
-  tcp::socket& socket() { return ws.next_layer().next_layer(); }
+  corked_socket::socket_type& socket() { return ws.next_layer().next_layer(); }
 
   ~impl() {
     // A session dropped with its io_context (stop) still says goodbye.
@@ -87,11 +87,11 @@ struct ws_connection::impl : std::enable_shared_from_this<impl> {
   // messages wait, so a burst goes out in one send (ws_corked_socket.hpp).
   websocket::stream<corked_socket> ws;
   bhttp::request<bhttp::string_body> breq;
-  ws_callbacks callbacks; // strand only
-  beast::flat_buffer in;  // strand only
-  ws_text in_flight;      // strand only
-  phase at = phase::pending; // strand only
-  bool counted = false;      // strand only: part of owner.open
+  ws_callbacks callbacks; // I/O thread only
+  beast::flat_buffer in;  // I/O thread only
+  ws_text in_flight;      // I/O thread only
+  phase at = phase::pending; // I/O thread only
+  bool counted = false;      // I/O thread only: part of owner.open
 
   // Shared with pushing threads.
   mutable std::mutex mutex;
@@ -103,14 +103,14 @@ struct ws_connection::impl : std::enable_shared_from_this<impl> {
   bool drain_wanted = false;
 
   template <class F>
-  void on_strand(F f) {
+  void on_io_thread(F f) {
     net::post(ws.get_executor(),
               [self = shared_from_this(), f = std::move(f)]() mutable {
                 f(*self);
               });
   }
 
-  // -- on the strand ----------------------------------------------------------
+  // -- on the I/O thread ------------------------------------------------------
 
   void refuse(response answer);
   void accept(ws_callbacks cb);

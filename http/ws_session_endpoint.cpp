@@ -3,8 +3,6 @@
 
 #include "http/upgrade.hpp"
 
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/strand.hpp>
 
 #include <unistd.h>
 
@@ -43,10 +41,9 @@ void ws_core::run_ready() {
     now.swap(ready);
     ready_posted = false;
   }
-  // With one I/O thread the sockets have no strand (see take()) and
-  // dispatch writes at once; with several it queues on each strand.
+  // On the one I/O thread, which every connection's handlers run on.
   for (auto& s : now)
-    net::dispatch(s->ws.get_executor(), [s] { s->do_write(); });
+    s->do_write();
 }
 
 void ws_core::stop() {
@@ -58,16 +55,14 @@ void ws_core::stop() {
   while (open > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   for (auto& s : live())
-    s->on_strand([](ws_connection::impl& x) { x.hard_close(); });
+    s->on_io_thread([](ws_connection::impl& x) { x.hard_close(); });
   deadline = std::chrono::steady_clock::now() + hard_close_wait;
   while (open > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   work.reset();
   ioc.stop();
-  for (auto& t : threads)
-    if (t.joinable())
-      t.join();
-  threads.clear();
+  if (thread.joinable())
+    thread.join();
   // Run what is left here (hard closes, aborted operations), so every
   // session has ended and said so.
   ioc.restart();
@@ -77,12 +72,10 @@ void ws_core::stop() {
 ws_endpoint::ws_endpoint(ws_limits limits) : core_(std::make_shared<ws_core>()) {
   core_->limits = limits;
   core_->work.emplace(core_->ioc.get_executor());
-  auto n = std::max(1u, limits.threads);
-  for (unsigned i = 0; i < n; ++i)
-    core_->threads.emplace_back([c = core_.get()] {
-      name_this_thread("scrm.ws");
-      c->ioc.run();
-    });
+  core_->thread = std::thread([c = core_.get()] {
+    name_this_thread("scrm.ws");
+    c->ioc.run();
+  });
 }
 
 ws_endpoint::~ws_endpoint() {
@@ -113,13 +106,8 @@ std::shared_ptr<ws_pending> ws_endpoint::take(upgrade& u) {
     int fd = -1;
     if (!ec)
       fd = u.socket.release(ec);
-    // A strand per socket only where several threads run the io_context:
-    // with one, every handler is serial already and a strand would only
-    // add a queue and a reference count to each operation.
-    auto exec = core_->limits.threads > 1
-                  ? net::any_io_executor(net::make_strand(core_->ioc))
-                  : net::any_io_executor(core_->ioc.get_executor());
-    tcp::socket moved(exec);
+    // One thread runs the io_context: no strand (ws_session.hpp).
+    corked_socket::socket_type moved(core_->ioc.get_executor());
     if (!ec) {
       moved.assign(protocol, fd, ec);
       if (ec)
@@ -146,7 +134,7 @@ void ws_endpoint::refuse(const std::shared_ptr<ws_pending>& p,
   auto& pi = *p->impl_;
   if (!pi.session || pi.answered.exchange(true))
     return;
-  pi.session->on_strand(
+  pi.session->on_io_thread(
     [answer = std::move(answer)](ws_connection::impl& s) mutable {
       s.refuse(std::move(answer));
     });
@@ -176,7 +164,7 @@ ws_endpoint::accept(const std::shared_ptr<ws_pending>& p,
     return nullptr;
   }
   ++core_->open;
-  pi.session->on_strand(
+  pi.session->on_io_thread(
     [cb = std::move(callbacks)](ws_connection::impl& s) mutable {
       s.counted = true;
       s.accept(std::move(cb));
