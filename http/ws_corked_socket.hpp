@@ -4,9 +4,10 @@
 // to gather a burst of messages into one send.
 //
 // Beast writes one WebSocket message per async_write, and each becomes a
-// sendmsg of its own. The live feed pushes a connection a dozen posts at a
-// time (one classifier batch), so most of the I/O thread's time went into
-// those system calls and their TCP segments. While the writer says more
+// sendmsg of its own. The live feed pushes a connection the posts of one
+// classifier batch at a time (one or two at 5,000 posts/s, many more once
+// it is behind), and most of the I/O thread's time went into those system
+// calls and their TCP segments. While the writer says more
 // messages wait (cork(true)), a write is copied into a buffer and
 // completes at once; the next write made uncorked sends the buffer and
 // its own bytes together, in order, in one gathered write. Beast's own
@@ -65,8 +66,6 @@ public:
 
   /// Whether writes are gathered (see above). On the I/O thread.
   void cork(bool on) noexcept { corked_ = on; }
-  /// Bytes gathered and not yet sent.
-  std::size_t held() const noexcept { return held_.size(); }
   /// Counts each send to the socket in `*n` (which must outlive this).
   void count_sends_in(std::atomic<std::uint64_t>* n) noexcept { sends_ = n; }
 

@@ -2,7 +2,7 @@
 
 // Internal to socialcrm_http: the Beast side of http/ws_session.hpp, shared
 // by ws_session.cpp (one connection) and ws_session_endpoint.cpp (the
-// io_context, its threads and the open connections).
+// io_context, its thread and the open connections).
 
 #include "http/ws_corked_socket.hpp"
 #include "http/ws_session.hpp"

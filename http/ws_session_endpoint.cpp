@@ -3,7 +3,6 @@
 
 #include "http/upgrade.hpp"
 
-
 #include <unistd.h>
 
 namespace socialcrm::http {

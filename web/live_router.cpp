@@ -77,10 +77,16 @@ void fall_behind(router_actor* self, entry& e, const std::string& why) {
   self->send(e.session, behind_atom::value, e.generation);
 }
 
-void push(router_actor* self, entry& e, ws_text text) {
-  if (e.params->conn->push(std::move(text))
-      == http::ws_connection::push_result::full)
+// What a push to the connection answered: a full queue means the client
+// did not keep up.
+void pushed(router_actor* self, entry& e,
+            http::ws_connection::push_result r) {
+  if (r == http::ws_connection::push_result::full)
     fall_behind(self, e, "client fell behind");
+}
+
+void push(router_actor* self, entry& e, ws_text text) {
+  pushed(self, e, e.params->conn->push(std::move(text)));
 }
 
 // One post to one direct entry, matched on its own (a batch overlapping
@@ -167,10 +173,8 @@ void on_batch(router_actor* self, const std::vector<post_event>& batch,
         e.last_seq = batch.back().seq;
         // All of them at once: one lock and one wake-up of the writer per
         // connection and batch, and the writer sends them as one burst.
-        if (!match->texts.empty()
-            && e.params->conn->push_all(match->texts)
-                 == http::ws_connection::push_result::full)
-          fall_behind(self, e, "client fell behind");
+        if (!match->texts.empty())
+          pushed(self, e, e.params->conn->push_all(match->texts));
         break;
       }
     }
