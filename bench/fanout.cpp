@@ -46,8 +46,9 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include <algorithm>
-#include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -78,14 +79,14 @@ struct result {
   std::uint64_t errors = 0;
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
   double fed_s = 0; // less than --seconds when the RSS guard stopped it
-  std::vector<double> p99_by_second; // of posts injected in each step
+  std::vector<double> p99_by_step; // of posts injected in each step
   double cpu_cores = 0; // CPU time of the process / wall time, while fed
   // socialcrm only, from /metrics: messages written, socket sends.
   double messages = 0, sends = 0;
   // socialcrm only: injection to the classifier's publish (stored, before
   // the hub), the same way.
   double stored_p50_ms = 0, stored_p99_ms = 0;
-  std::vector<double> stored_p99_by_second;
+  std::vector<double> stored_p99_by_step;
 };
 
 double cpu_seconds() {
@@ -232,7 +233,7 @@ result measure(const options& o, fanout_clients& clients,
   r.p50_ms = sum.p50_ms;
   r.p99_ms = sum.p99_ms;
   r.max_ms = sum.max_ms;
-  r.p99_by_second = std::move(sum.p99_by_step);
+  r.p99_by_step = std::move(sum.p99_by_step);
   return r;
 }
 
@@ -248,19 +249,10 @@ hub_actor spawn_probe(caf::actor_system& sys,
                       std::shared_ptr<stored_probe> probe) {
   return sys.spawn([probe](hub_actor::pointer) -> hub_actor::behavior_type {
     auto take = [probe](const post_event& ev) {
-      auto now = steady_ns();
-      auto& text = ev.item.body.text;
-      auto at = text.find("T@");
-      std::int64_t stamp = 0;
-      if (at == std::string::npos
-          || std::from_chars(text.data() + at + 2,
-                             text.data() + text.size(), stamp)
-               .ec != std::errc())
-        return;
+      auto s = sample_of(ev.item.body.text, steady_ns());
       std::lock_guard guard{probe->mutex};
-      if (probe->on)
-        probe->samples.push_back(
-          {stamp, static_cast<std::uint32_t>((now - stamp) / 1000)});
+      if (s && probe->on)
+        probe->samples.push_back(*s);
     };
     return {
       [take](const post_event& ev) { take(ev); },
@@ -289,14 +281,14 @@ void print(const char* name, const result& r, const char* step_name) {
               r.max_ms);
   std::printf("%-16s CPU while fed %.2f cores (clients included); p99 by "
               "%s of feed (ms):", "", r.cpu_cores, step_name);
-  for (auto v : r.p99_by_second)
+  for (auto v : r.p99_by_step)
     std::printf(" %.1f", v);
   std::printf("\n");
-  if (!r.stored_p99_by_second.empty()) {
+  if (!r.stored_p99_by_step.empty()) {
     std::printf("%-16s stored (injection to the classifier's publish): p50 "
                 "%.2f ms, p99 %.2f ms; p99 by %s (ms):", "", r.stored_p50_ms,
                 r.stored_p99_ms, step_name);
-    for (auto v : r.stored_p99_by_second)
+    for (auto v : r.stored_p99_by_step)
       std::printf(" %.1f", v);
     std::printf("\n");
   }
@@ -385,7 +377,7 @@ result run_socialcrm(const options& o, fanout_world& w) {
       auto stored = summarize(probe->samples, start, o.step_ms);
       r.stored_p50_ms = stored.p50_ms;
       r.stored_p99_ms = stored.p99_ms;
-      r.stored_p99_by_second = std::move(stored.p99_by_step);
+      r.stored_p99_by_step = std::move(stored.p99_by_step);
     }
     r.messages = metric(port, "socialcrm_live_messages_total") - messages;
     r.sends = metric(port, "socialcrm_live_sends_total") - sends;
@@ -432,12 +424,23 @@ int main(int argc, char** argv) {
   options o;
   for (int i = 1; i < argc; ++i) {
     auto arg = std::string(argv[i]);
-    auto value = [&] {
+    // A number above 0 (or 0 itself where `zero_ok`); anything else ends
+    // the run with exit code 2 before anything is started.
+    auto value = [&](bool zero_ok = false) {
       if (i + 1 >= argc) {
         std::fprintf(stderr, "%s needs a value\n", arg.c_str());
         std::exit(2);
       }
-      return std::atof(argv[++i]);
+      const char* text = argv[++i];
+      char* end = nullptr;
+      double v = std::strtod(text, &end);
+      if (end == text || *end != '\0' || !std::isfinite(v) || v < 0
+          || (v == 0 && !zero_ok)) {
+        std::fprintf(stderr, "%s takes a number %s, not '%s'\n", arg.c_str(),
+                     zero_ok ? "of 0 or more" : "above 0", text);
+        std::exit(2);
+      }
+      return v;
     };
     if (arg == "--clients")
       o.clients = static_cast<int>(value());
@@ -446,7 +449,7 @@ int main(int argc, char** argv) {
     else if (arg == "--seconds")
       o.seconds = value();
     else if (arg == "--warmup")
-      o.warmup = value();
+      o.warmup = value(true);
     else if (arg == "--step-ms")
       o.step_ms = value();
     else if (arg == "--max-rss-mb")

@@ -11,6 +11,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include <atomic>
+#include <algorithm>
 #include <charconv>
 #include <mutex>
 #include <optional>
@@ -34,6 +35,20 @@ std::int64_t steady_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
            std::chrono::steady_clock::now().time_since_epoch())
     .count();
+}
+
+std::optional<latency_sample> sample_of(std::string_view text,
+                                        std::int64_t now_ns) {
+  auto at = text.find("T@");
+  std::int64_t stamp = 0;
+  if (at == std::string_view::npos
+      || std::from_chars(text.data() + at + 2, text.data() + text.size(),
+                         stamp)
+           .ec != std::errc())
+    return std::nullopt;
+  return latency_sample{
+    stamp, static_cast<std::uint32_t>(
+             std::clamp<std::int64_t>((now_ns - stamp) / 1000, 0, UINT32_MAX))};
 }
 
 namespace {
@@ -138,16 +153,10 @@ void fanout_clients::impl::on_message(std::string_view m) {
     auto now = steady_ns();
     ++posts;
     last_post_ns = now;
-    auto at = m.find("T@");
-    std::int64_t stamp = 0;
-    if (at != std::string_view::npos
-        && std::from_chars(m.data() + at + 2, m.data() + m.size(), stamp).ec
-             == std::errc()) {
+    if (auto s = sample_of(m, now)) {
       std::lock_guard guard{mutex};
       if (samples.size() < max_samples)
-        samples.push_back({stamp, static_cast<std::uint32_t>(std::min<
-                                    std::int64_t>((now - stamp) / 1000,
-                                                  UINT32_MAX))});
+        samples.push_back(*s);
     }
   } else if (m.find("\"subscribed\"") != std::string_view::npos) {
     ++subscribed;

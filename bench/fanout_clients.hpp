@@ -9,7 +9,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace socialcrm::bench {
@@ -60,5 +62,10 @@ private:
 
 /// The steady clock in nanoseconds, as stamped into post texts.
 std::int64_t steady_ns();
+
+/// The latency of a post whose text is `text`, received at `now_ns`: from
+/// the stamp ("T@<steady_ns>") in it; nullopt when it carries none.
+std::optional<latency_sample> sample_of(std::string_view text,
+                                        std::int64_t now_ns);
 
 } // namespace socialcrm::bench
