@@ -10,6 +10,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -52,13 +53,20 @@ struct ws_core {
   std::mutex ready_mutex;
   std::vector<std::shared_ptr<ws_connection::impl>> ready;
   bool ready_posted = false;
+  // I/O thread only: when run_ready last ran, and the wait for the next
+  // one while the flush interval is not over.
+  std::chrono::steady_clock::time_point last_flush{};
+  net::steady_timer flush_timer{ioc};
 
   ~ws_core() { stop(); }
   void stop();
   std::vector<std::shared_ptr<ws_connection::impl>> live();
   /// Any thread: `s` (with `writing` set) starts writing soon.
   void start_write(std::shared_ptr<ws_connection::impl> s);
-  /// On an I/O thread: starts every gathered write.
+  /// On the I/O thread: runs run_ready now, or when the flush interval
+  /// since the last run is over.
+  void flush_soon();
+  /// On the I/O thread: starts every gathered write.
   void run_ready();
 };
 

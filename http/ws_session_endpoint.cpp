@@ -30,10 +30,23 @@ void ws_core::start_write(std::shared_ptr<ws_connection::impl> s) {
       return;
     ready_posted = true;
   }
-  net::post(ioc, [this] { run_ready(); });
+  net::post(ioc, [this] { flush_soon(); });
+}
+
+void ws_core::flush_soon() {
+  auto due = last_flush + limits.flush_interval;
+  if (limits.flush_interval.count() <= 0
+      || std::chrono::steady_clock::now() >= due)
+    return run_ready();
+  flush_timer.expires_at(due);
+  flush_timer.async_wait([this](boost::system::error_code ec) {
+    if (!ec && !stopped)
+      run_ready();
+  });
 }
 
 void ws_core::run_ready() {
+  last_flush = std::chrono::steady_clock::now();
   std::vector<std::shared_ptr<ws_connection::impl>> now;
   {
     std::lock_guard guard{ready_mutex};
@@ -58,6 +71,7 @@ void ws_core::stop() {
   deadline = std::chrono::steady_clock::now() + hard_close_wait;
   while (open > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  net::post(ioc, [this] { flush_timer.cancel(); });
   work.reset();
   ioc.stop();
   if (thread.joinable())

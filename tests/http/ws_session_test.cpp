@@ -298,3 +298,31 @@ TEST_CASE("push_all queues a burst whole or, past the bound, not at all",
   REQUIRE(f.wait([&] { return f.closed == 1; }));
   CHECK(s.conn->push_all(four) == ws_connection::push_result::closed);
 }
+
+TEST_CASE("messages pushed one at a time within the flush interval wait for "
+          "it and go out in one send",
+          "[http][ws]") {
+  ws_limits limits;
+  // Long enough that the pushes below, microseconds apart, always fall
+  // within it.
+  limits.flush_interval = std::chrono::seconds(3);
+  ws_fixture f(limits);
+  client c(f.port);
+  // Once the server reads, the handshake is done and pushes take the
+  // flush path.
+  c.ws.write(net::buffer(std::string("hello")));
+  REQUIRE(f.wait([&] { return f.texts.size() == 1; }));
+  auto conn = f.connection();
+  // The first push after a quiet spell goes out at once and starts the
+  // interval.
+  REQUIRE(conn->push(text("first")) == ws_connection::push_result::queued);
+  CHECK(c.read() == "first");
+  auto before = f.endpoint.sent();
+  for (auto s : {"x", "y", "z"})
+    REQUIRE(conn->push(text(s)) == ws_connection::push_result::queued);
+  for (auto s : {"x", "y", "z"})
+    CHECK(c.read() == s);
+  auto after = f.endpoint.sent();
+  CHECK(after.messages - before.messages == 3);
+  CHECK(after.sends - before.sends == 1);
+}
