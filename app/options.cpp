@@ -114,6 +114,16 @@ std::optional<error_info> read_config(const std::string& path,
                           + std::to_string(max_actor_threads));
     out.actor_threads = static_cast<std::size_t>(*n);
   }
+  if (auto flush = cfg["server"]["live_flush_ms"]) {
+    auto n = flush.value<std::int64_t>();
+    if (!n || *n < 0 || *n > max_live_flush_ms)
+      return make_error("bad_config",
+                        "config file " + path
+                          + ": [server] live_flush_ms must be an integer "
+                            "from 0 (send at once) to "
+                          + std::to_string(max_live_flush_ms));
+    out.live_flush_ms = *n;
+  }
   if (auto interval = cfg["polling"]["interval_s"].value<double>())
     out.poll_interval_s = *interval;
   return std::nullopt;

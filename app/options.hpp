@@ -40,7 +40,14 @@ struct serve_options {
   /// Scheduler threads for the event-based actors ([server] actor_threads);
   /// 0 = one per core but one (actors/system_config.hpp).
   std::size_t actor_threads = 0;
+  /// The live feed's send cadence in ms ([server] live_flush_ms; 0 sends
+  /// at once); unset keeps web::web_limits' default.
+  std::optional<std::int64_t> live_flush_ms;
 };
+
+/// Most ms [server] live_flush_ms accepts: beyond a second the feed is
+/// no longer live.
+inline constexpr std::int64_t max_live_flush_ms = 1000;
 
 /// Most scheduler threads [server] actor_threads accepts.
 inline constexpr std::int64_t max_actor_threads = 256;

@@ -126,6 +126,9 @@ int run_serve(const serve_options& given) {
   std::unique_ptr<web::service> web_server;
   try {
     web::service_options web_opts;
+    if (opts.live_flush_ms)
+      web_opts.limits.live_flush_interval =
+        std::chrono::milliseconds(*opts.live_flush_ms);
     web_opts.social = std::make_shared<web::social_context>();
     web_opts.social->sources = source_ctx;
     web_opts.social->supervisor = sources;

@@ -5,6 +5,8 @@
 // throttling and session lifetime are enforced by the CRM actor and named
 // in actors/crm_actor.hpp (crm_limits).
 
+#include "http/ws_session.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -37,6 +39,11 @@ struct web_limits {
   std::size_t rate_max_clients = 10000;
   /// How long the web layer waits for an actor's answer before 504.
   std::chrono::seconds actor_timeout{15};
+  /// The live feed's send cadence (http::ws_limits::flush_interval,
+  /// `[server] live_flush_ms`): under load each WebSocket gets one send
+  /// per this many ms at most, carrying every event since the last.
+  std::chrono::milliseconds live_flush_interval =
+    http::ws_limits{}.flush_interval;
   /// I/O threads: two cores, and handlers only hand work to actors.
   unsigned io_threads = 2;
 };

@@ -51,7 +51,9 @@ struct live_service {
     auto& social = state.social;
     if (!social || !social->hub || !social->sources)
       return;
-    endpoint = std::make_shared<http::ws_endpoint>();
+    http::ws_limits ws;
+    ws.flush_interval = state.limits.live_flush_interval;
+    endpoint = std::make_shared<http::ws_endpoint>(ws);
     reader = std::make_unique<live::live_reader>(social->sources->db_path);
     shared = std::make_shared<live::live_shared>(
       state.sys, social->hub, reader.get(),

@@ -132,6 +132,22 @@ TEST_CASE("the config file sets networks and is checked", "[options]") {
       CHECK_THAT(o.error().message, Catch::Contains("actor_threads"));
     }
   }
+  SECTION("live_flush_ms is an integer from 0 to 1000") {
+    f.data_dir = "d";
+    REQUIRE(resolve(f));
+    CHECK_FALSE(resolve(f)->live_flush_ms); // the web layer's default
+    f.config_file = write("[server]\nlive_flush_ms = 0\n");
+    REQUIRE(resolve(f));
+    CHECK(resolve(f)->live_flush_ms == 0);
+    for (auto bad : {"-5", "1001", "\"fast\"", "2.5"}) {
+      f.config_file = write(std::string("[server]\nlive_flush_ms = ") + bad
+                            + "\n");
+      auto o = resolve(f);
+      REQUIRE_FALSE(o);
+      CHECK(o.error().code == "bad_config");
+      CHECK_THAT(o.error().message, Catch::Contains("live_flush_ms"));
+    }
+  }
   SECTION("a base URL that is not http(s) is refused") {
     f.config_file = write("[networks.x]\nbase_url = \"ftp://x\"\n");
     CHECK_THAT(resolve(f).error().message, Catch::Contains("base_url"));
