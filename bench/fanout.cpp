@@ -24,9 +24,10 @@
 // own backlog, see web/live_session.hpp max_backlog).
 //
 // Usage: fanout [--clients N] [--rate POSTS_PER_S] [--seconds S] [--warmup S]
-//               [--step-ms MS] [--max-rss-mb MB] [--no-bare]
+//               [--step-ms MS] [--max-rss-mb MB] [--flush-ms MS] [--no-bare]
 // (defaults 1000 clients, 5000 posts/s, 10 s, no warm-up, p99 per
-// 1,000 ms, 2048 MB; under 2 minutes)
+// 1,000 ms, 2048 MB, the server's default send cadence
+// (`[server] live_flush_ms`); under 2 minutes)
 
 #include "actors/classifier_actor.hpp"
 #include "actors/hub_actor.hpp"
@@ -68,6 +69,9 @@ struct options {
   double warmup = 0;
   double step_ms = 1000; // the p99 series' step
   long max_rss_mb = 2048;
+  // socialcrm's live send cadence (web_limits::live_flush_interval).
+  double flush_ms = static_cast<double>(
+    web::web_limits{}.live_flush_interval.count());
   bool bare = true;
 };
 
@@ -338,6 +342,8 @@ result run_socialcrm(const options& o, fanout_world& w) {
   result r;
   {
     web::service_options opts;
+    opts.limits.live_flush_interval =
+      std::chrono::milliseconds(static_cast<std::int64_t>(o.flush_ms));
     opts.social = std::make_shared<web::social_context>();
     auto ctx = std::make_shared<source_context>();
     ctx->db_path = w.db_path();
@@ -454,12 +460,15 @@ int main(int argc, char** argv) {
       o.step_ms = value();
     else if (arg == "--max-rss-mb")
       o.max_rss_mb = static_cast<long>(value());
+    else if (arg == "--flush-ms")
+      o.flush_ms = value(true);
     else if (arg == "--no-bare")
       o.bare = false;
     else {
       std::fprintf(stderr, "usage: fanout [--clients N] [--rate POSTS_PER_S] "
                            "[--seconds S] [--warmup S] [--step-ms MS] "
-                           "[--max-rss-mb MB] [--no-bare]\n");
+                           "[--max-rss-mb MB] [--flush-ms MS] "
+                           "[--no-bare]\n");
       return 2;
     }
   }
@@ -467,6 +476,9 @@ int main(int argc, char** argv) {
               "%.0f posts/s for %.0f s, on %u cores\n",
               o.clients, o.rate, o.seconds,
               std::thread::hardware_concurrency());
+  std::printf("socialcrm sends to each WebSocket at most every %.0f ms "
+              "under load (--flush-ms, [server] live_flush_ms)\n",
+              o.flush_ms);
   std::printf("latency = client receipt - injection (steady clock stamped "
               "in the post text); rate = posts received by all clients / "
               "(last receipt - first injection)\n");
