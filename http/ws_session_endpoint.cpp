@@ -71,7 +71,6 @@ void ws_core::stop() {
   deadline = std::chrono::steady_clock::now() + hard_close_wait;
   while (open > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  net::post(ioc, [this] { flush_timer.cancel(); });
   work.reset();
   ioc.stop();
   if (thread.joinable())
