@@ -53,8 +53,8 @@ struct ws_core {
   std::mutex ready_mutex;
   std::vector<std::shared_ptr<ws_connection::impl>> ready;
   bool ready_posted = false;
-  // I/O thread only: when run_ready last ran, and the wait for the next
-  // one while the flush interval is not over.
+  // I/O thread only: when run_ready last ran, and the wait of a round
+  // that started within the flush interval of it.
   std::chrono::steady_clock::time_point last_flush{};
   net::steady_timer flush_timer{ioc};
 
@@ -63,8 +63,8 @@ struct ws_core {
   std::vector<std::shared_ptr<ws_connection::impl>> live();
   /// Any thread: `s` (with `writing` set) starts writing soon.
   void start_write(std::shared_ptr<ws_connection::impl> s);
-  /// On the I/O thread: runs run_ready now, or when the flush interval
-  /// since the last run is over.
+  /// On the I/O thread: runs run_ready now after a quiet spell, else one
+  /// flush interval from now (ws_limits::flush_interval).
   void flush_soon();
   /// On the I/O thread: starts every gathered write.
   void run_ready();

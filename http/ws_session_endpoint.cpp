@@ -34,11 +34,11 @@ void ws_core::start_write(std::shared_ptr<ws_connection::impl> s) {
 }
 
 void ws_core::flush_soon() {
-  auto due = last_flush + limits.flush_interval;
+  auto now = std::chrono::steady_clock::now();
   if (limits.flush_interval.count() <= 0
-      || std::chrono::steady_clock::now() >= due)
+      || now >= last_flush + limits.flush_interval)
     return run_ready();
-  flush_timer.expires_at(due);
+  flush_timer.expires_at(now + limits.flush_interval);
   flush_timer.async_wait([this](boost::system::error_code ec) {
     if (!ec && !stopped)
       run_ready();

@@ -40,8 +40,8 @@ struct web_limits {
   /// How long the web layer waits for an actor's answer before 504.
   std::chrono::seconds actor_timeout{15};
   /// The live feed's send cadence (http::ws_limits::flush_interval,
-  /// `[server] live_flush_ms`): under load each WebSocket gets one send
-  /// per this many ms at most, carrying every event since the last.
+  /// `[server] live_flush_ms`): under load a write waits this long for
+  /// the events that follow it, so they share one send.
   std::chrono::milliseconds live_flush_interval =
     http::ws_limits{}.flush_interval;
   /// I/O threads: two cores, and handlers only hand work to actors.
