@@ -104,26 +104,31 @@ std::optional<error_info> read_config(const std::string& path,
     while (!out.public_url.empty() && out.public_url.back() == '/')
       out.public_url.pop_back();
   }
-  if (auto threads = cfg["server"]["actor_threads"]) {
-    auto n = threads.value<std::int64_t>();
-    if (!n || *n < 0 || *n > max_actor_threads)
-      return make_error("bad_config",
-                        "config file " + path
-                          + ": [server] actor_threads must be an integer "
-                            "from 0 (one per core but one) to "
-                          + std::to_string(max_actor_threads));
-    out.actor_threads = static_cast<std::size_t>(*n);
-  }
-  if (auto flush = cfg["server"]["live_flush_ms"]) {
-    auto n = flush.value<std::int64_t>();
-    if (!n || *n < 0 || *n > max_live_flush_ms)
-      return make_error("bad_config",
-                        "config file " + path
-                          + ": [server] live_flush_ms must be an integer "
-                            "from 0 (send at once) to "
-                          + std::to_string(max_live_flush_ms));
-    out.live_flush_ms = *n;
-  }
+  // A [server] integer from 0 (which means `zero`) to `max`, if set.
+  auto server_int = [&](const std::string& key, std::int64_t max,
+                        const std::string& zero)
+    -> expected<std::optional<std::int64_t>> {
+    auto node = cfg["server"][key];
+    if (!node)
+      return std::optional<std::int64_t>{};
+    auto n = node.value<std::int64_t>();
+    if (!n || *n < 0 || *n > max)
+      return make_error("bad_config", "config file " + path + ": [server] "
+                                        + key + " must be an integer from 0 ("
+                                        + zero + ") to "
+                                        + std::to_string(max));
+    return n;
+  };
+  auto threads =
+    server_int("actor_threads", max_actor_threads, "one per core but one");
+  if (!threads)
+    return threads.error();
+  if (*threads)
+    out.actor_threads = static_cast<std::size_t>(**threads);
+  auto flush = server_int("live_flush_ms", max_live_flush_ms, "send at once");
+  if (!flush)
+    return flush.error();
+  out.live_flush_ms = *flush;
   if (auto interval = cfg["polling"]["interval_s"].value<double>())
     out.poll_interval_s = *interval;
   return std::nullopt;

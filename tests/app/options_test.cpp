@@ -118,34 +118,30 @@ TEST_CASE("the config file sets networks and is checked", "[options]") {
     f.config_file = write("[networks.friendster]\nbase_url = \"http://x\"\n");
     CHECK(resolve(f).error().code == "bad_config");
   }
-  SECTION("actor_threads is a small non-negative integer") {
+  SECTION("[server] integers are checked against their range") {
     f.data_dir = "d";
-    f.config_file = write("[server]\nactor_threads = 3\n");
+    REQUIRE(resolve(f));
+    CHECK(resolve(f)->actor_threads == 0);
+    CHECK_FALSE(resolve(f)->live_flush_ms); // the web layer's default
+    f.config_file = write("[server]\nactor_threads = 3\nlive_flush_ms = 0\n");
     REQUIRE(resolve(f));
     CHECK(resolve(f)->actor_threads == 3);
-    for (auto bad : {"-1", "100000", "\"two\"", "1.5"}) {
-      f.config_file = write(std::string("[server]\nactor_threads = ") + bad
-                            + "\n");
-      auto o = resolve(f);
-      REQUIRE_FALSE(o);
-      CHECK(o.error().code == "bad_config");
-      CHECK_THAT(o.error().message, Catch::Contains("actor_threads"));
-    }
-  }
-  SECTION("live_flush_ms is an integer from 0 to 1000") {
-    f.data_dir = "d";
-    REQUIRE(resolve(f));
-    CHECK_FALSE(resolve(f)->live_flush_ms); // the web layer's default
-    f.config_file = write("[server]\nlive_flush_ms = 0\n");
-    REQUIRE(resolve(f));
     CHECK(resolve(f)->live_flush_ms == 0);
-    for (auto bad : {"-5", "1001", "\"fast\"", "2.5"}) {
-      f.config_file = write(std::string("[server]\nlive_flush_ms = ") + bad
+    struct bad_value {
+      const char* key;
+      const char* value;
+    };
+    for (auto [key, value] :
+         {bad_value{"actor_threads", "-1"}, {"actor_threads", "100000"},
+          {"actor_threads", "\"two\""}, {"actor_threads", "1.5"},
+          {"live_flush_ms", "-5"}, {"live_flush_ms", "1001"},
+          {"live_flush_ms", "\"fast\""}, {"live_flush_ms", "2.5"}}) {
+      f.config_file = write(std::string("[server]\n") + key + " = " + value
                             + "\n");
       auto o = resolve(f);
       REQUIRE_FALSE(o);
       CHECK(o.error().code == "bad_config");
-      CHECK_THAT(o.error().message, Catch::Contains("live_flush_ms"));
+      CHECK_THAT(o.error().message, Catch::Contains(key));
     }
   }
   SECTION("a base URL that is not http(s) is refused") {
