@@ -299,26 +299,36 @@ TEST_CASE("push_all queues a burst whole or, past the bound, not at all",
   CHECK(s.conn->push_all(four) == ws_connection::push_result::closed);
 }
 
-TEST_CASE("messages pushed one at a time within the flush interval wait for "
-          "it and go out in one send",
+TEST_CASE("a write after a quiet spell starts at once, one within the flush "
+          "interval waits for it, and what follows shares its send",
           "[http][ws]") {
   ws_limits limits;
-  // Long enough that the pushes below, microseconds apart, always fall
-  // within it.
+  // Far longer than the steps below take, so the second push always
+  // falls within it.
   limits.flush_interval = std::chrono::seconds(3);
   ws_fixture f(limits);
   client c(f.port);
-  // Once the server reads, the handshake is done and pushes take the
-  // flush path.
-  c.ws.write(net::buffer(std::string("hello")));
-  REQUIRE(f.wait([&] { return f.texts.size() == 1; }));
+  std::size_t said = 0;
+  // A round trip through the I/O thread: the client's text is read after
+  // every handler posted before it was sent, such as the one a push posts
+  // to start its write.
+  auto sync = [&] {
+    c.ws.write(net::buffer(std::string("sync")));
+    ++said;
+    REQUIRE(f.wait([&] { return f.texts.size() == said; }));
+  };
+  sync(); // the handshake is done: pushes take the flush path
   auto conn = f.connection();
-  // The first push after a quiet spell goes out at once and starts the
-  // interval.
+  auto start = f.endpoint.sent();
   REQUIRE(conn->push(text("first")) == ws_connection::push_result::queued);
+  sync();
+  CHECK(f.endpoint.sent().messages == start.messages + 1); // at once
   CHECK(c.read() == "first");
   auto before = f.endpoint.sent();
-  for (auto s : {"x", "y", "z"})
+  REQUIRE(conn->push(text("x")) == ws_connection::push_result::queued);
+  sync();
+  CHECK(f.endpoint.sent().messages == before.messages); // x waits
+  for (auto s : {"y", "z"})
     REQUIRE(conn->push(text(s)) == ws_connection::push_result::queued);
   for (auto s : {"x", "y", "z"})
     CHECK(c.read() == s);
