@@ -476,8 +476,9 @@ int main(int argc, char** argv) {
               "%.0f posts/s for %.0f s, on %u cores\n",
               o.clients, o.rate, o.seconds,
               std::thread::hardware_concurrency());
-  std::printf("socialcrm sends to each WebSocket at most every %.0f ms "
-              "under load (--flush-ms, [server] live_flush_ms)\n",
+  std::printf("socialcrm's send cadence: under load a write waits up to "
+              "%.0f ms for the events after it (--flush-ms, [server] "
+              "live_flush_ms)\n",
               o.flush_ms);
   std::printf("latency = client receipt - injection (steady clock stamped "
               "in the post text); rate = posts received by all clients / "
