@@ -129,6 +129,12 @@ std::optional<error_info> read_config(const std::string& path,
   if (!flush)
     return flush.error();
   out.live_flush_ms = *flush;
+  auto live = server_int("live_threads", max_live_threads,
+                         "one per two cores, 1 to 4");
+  if (!live)
+    return live.error();
+  if (*live)
+    out.live_threads = static_cast<std::size_t>(**live);
   if (auto interval = cfg["polling"]["interval_s"].value<double>())
     out.poll_interval_s = *interval;
   return std::nullopt;

@@ -43,11 +43,17 @@ struct serve_options {
   /// The live feed's send cadence in ms ([server] live_flush_ms; 0 sends
   /// at once); unset keeps web::web_limits' default.
   std::optional<std::int64_t> live_flush_ms;
+  /// Threads writing the live feed's WebSockets ([server] live_threads);
+  /// 0 = one per two cores, 1 to 4 (http::ws_limits::io_threads).
+  std::size_t live_threads = 0;
 };
 
 /// Most ms [server] live_flush_ms accepts: beyond a second the feed is
 /// no longer live.
 inline constexpr std::int64_t max_live_flush_ms = 1000;
+
+/// Most WebSocket I/O threads [server] live_threads accepts.
+inline constexpr std::int64_t max_live_threads = 64;
 
 /// Most scheduler threads [server] actor_threads accepts.
 inline constexpr std::int64_t max_actor_threads = 256;

@@ -129,6 +129,7 @@ int run_serve(const serve_options& given) {
     if (opts.live_flush_ms)
       web_opts.limits.live_flush_interval =
         std::chrono::milliseconds(*opts.live_flush_ms);
+    web_opts.limits.live_threads = opts.live_threads;
     web_opts.social = std::make_shared<web::social_context>();
     web_opts.social->sources = source_ctx;
     web_opts.social->supervisor = sources;

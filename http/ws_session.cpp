@@ -5,6 +5,23 @@
 
 namespace socialcrm::http {
 
+std::string join_batch(const ws_batch_format& format,
+                       const std::vector<ws_text>& texts) {
+  std::size_t size = format.head.size() + format.tail.size();
+  for (const auto& t : texts)
+    size += t->size() + format.separator.size();
+  std::string out;
+  out.reserve(size);
+  out += format.head;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (i)
+      out += format.separator;
+    out += *texts[i];
+  }
+  out += format.tail;
+  return out;
+}
+
 // -- one connection -----------------------------------------------------------
 
 void ws_connection::impl::refuse(response answer) {
@@ -105,11 +122,25 @@ void ws_connection::impl::do_write() {
   bool close = false;
   bool drained = false;
   bool more = false;
+  std::shared_ptr<const ws_batch_format> format;
+  std::vector<ws_text> joined; // texts for one batch message
   {
     std::lock_guard guard{mutex};
     if (queue.empty() || at != phase::open) {
       writing = false;
       close = ended;
+    } else if (batch && queue.size() > 1) {
+      format = batch;
+      std::size_t size = 0;
+      while (!queue.empty()
+             && (joined.empty()
+                 || size + queue.front()->size() <= format->max_bytes)) {
+        size += queue.front()->size();
+        bytes -= queue.front()->size();
+        joined.push_back(std::move(queue.front()));
+        queue.pop_front();
+      }
+      more = !queue.empty();
     } else {
       in_flight = std::move(queue.front());
       queue.pop_front();
@@ -123,6 +154,13 @@ void ws_connection::impl::do_write() {
   }
   if (drained && callbacks.on_drained)
     callbacks.on_drained();
+  std::size_t texts = 1;
+  if (!joined.empty()) {
+    // Joined outside the lock: pushing threads never wait for it.
+    in_flight =
+      std::make_shared<const std::string>(join_batch(*format, joined));
+    texts = joined.size();
+  }
   if (!in_flight) {
     if (close)
       close_now();
@@ -131,7 +169,7 @@ void ws_connection::impl::do_write() {
   // Corked while another message waits: the last one of a burst sends
   // them all (ws_corked_socket.hpp).
   ws.next_layer().cork(more);
-  owner.messages_sent.fetch_add(1, std::memory_order_relaxed);
+  owner.messages_sent.fetch_add(texts, std::memory_order_relaxed);
   ws.text(true);
   ws.async_write(net::buffer(*in_flight),
                  [self = shared_from_this()](beast::error_code ec,
@@ -211,7 +249,7 @@ ws_connection::push_result ws_connection::impl::enqueue(std::size_t count,
       return push_result::queued;
     writing = true;
   }
-  owner.start_write(shared_from_this());
+  lane.start_write(shared_from_this());
   return push_result::queued;
 }
 
@@ -300,6 +338,11 @@ void ws_connection::replace_queue(ws_text text) {
 
 void ws_connection::close() {
   impl_->request_close();
+}
+
+void ws_connection::batch_with(std::shared_ptr<const ws_batch_format> format) {
+  std::lock_guard guard{impl_->mutex};
+  impl_->batch = std::move(format);
 }
 
 void ws_connection::notify_when_drained() {

@@ -8,9 +8,11 @@
 // The sockets run on an io_context of their own (ws_endpoint), not on the
 // HTTP server's: the endpoint's owner decides when WebSockets end, and a
 // connection handle kept by another thread (an actor) never outlives the
-// io_context its socket belongs to. One thread (`scrm.ws`) runs it: every
-// connection's handlers are serial without strands, and the second core
-// is left to the actors.
+// io_context its socket belongs to. Each connection is given to one of a
+// few I/O threads (`scrm.ws`, ws_limits::io_threads), each with an
+// io_context of its own that only it runs: a connection's handlers are
+// serial without strands, and a round of writes to many connections is
+// walked by every thread in parallel.
 //
 // Per connection: one read loop (messages over `read_message_max` close
 // the connection, as RFC 6455 allows), at most one write in flight, and a
@@ -30,7 +32,7 @@
 namespace socialcrm::http {
 
 struct upgrade; // http/upgrade.hpp
-struct ws_core; // ws_session.cpp: the io_context, threads and sessions
+struct ws_core; // ws_session_core.hpp: the I/O threads and sessions
 
 /// Every limit of the WebSocket side in one place.
 struct ws_limits {
@@ -64,6 +66,16 @@ struct ws_limits {
   /// catches the next 10 ms batch with room for jitter, and is far under
   /// what a person notices and under the feed's 50 ms latency target.
   std::chrono::milliseconds flush_interval{std::chrono::milliseconds(15)};
+  /// I/O threads writing WebSockets; each connection stays on the one it
+  /// was given (in turn). One thread writes about 150,000 messages a
+  /// second to a thousand sockets with 0.7 of a core (bench/fanout), so
+  /// more cores need more of them. 0: one per two cores (the others are
+  /// the actors' and the HTTP server's), at least 1 and at most
+  /// max_auto_io_threads.
+  std::size_t io_threads = 0;
+  static constexpr std::size_t max_auto_io_threads = 4;
+  /// The I/O threads io_threads asks for on this machine.
+  std::size_t threads() const;
   /// Opening and closing handshakes must finish within this.
   std::chrono::milliseconds handshake_timeout{std::chrono::seconds(10)};
   /// A connection that receives nothing for half of this is pinged; with
@@ -80,6 +92,21 @@ struct ws_limits {
 
 /// A message text shared by every connection it goes to.
 using ws_text = std::shared_ptr<const std::string>;
+
+/// How a connection that asked for it joins the texts waiting for one
+/// write into one message: head, the texts with separator between them,
+/// tail (for JSON objects: `{"events":[`, `,`, `]}`). At most `max_bytes`
+/// of texts go into one message (always at least one text).
+struct ws_batch_format {
+  std::string head;
+  std::string separator;
+  std::string tail;
+  std::size_t max_bytes = 64 * 1024;
+};
+
+/// head + texts joined by separator + tail, as one message.
+std::string join_batch(const ws_batch_format& format,
+                       const std::vector<ws_text>& texts);
 
 /// What a connection reports, on its I/O thread. None is called after
 /// `on_closed`, which is called exactly once.
@@ -111,6 +138,13 @@ public:
   /// Closing handshake after the message being written; queued messages
   /// are dropped.
   void close();
+
+  /// From the next write on, texts that wait together go as one message
+  /// joined by `format` (a lone text still goes as it is); null sends
+  /// every text as a message of its own (the default). Fewer, larger
+  /// messages cost both ends less per event; the receiver must know the
+  /// format, so it is the receiver's choice.
+  void batch_with(std::shared_ptr<const ws_batch_format> format);
 
   /// Messages waiting (not counting the one being written).
   std::size_t queued() const;
@@ -148,7 +182,7 @@ private:
   std::shared_ptr<impl> impl_;
 };
 
-/// Owns the WebSockets' io_context, its thread and open connections.
+/// Owns the WebSockets' I/O threads, their io_contexts and open connections.
 class ws_endpoint {
 public:
   explicit ws_endpoint(ws_limits limits = {});
@@ -168,7 +202,8 @@ public:
   void refuse(const std::shared_ptr<ws_pending>& p, response answer);
 
   /// Completes the handshake and starts reading. `callbacks` are called on
-  /// the endpoint's I/O thread. Returns null (and answers 503) beyond
+  /// the connection's I/O thread (different connections' callbacks may run
+  /// at once, on different threads). Returns null (and answers 503) beyond
   /// `max_connections` or after stop().
   std::shared_ptr<ws_connection> accept(const std::shared_ptr<ws_pending>& p,
                                         ws_callbacks callbacks);
@@ -176,10 +211,10 @@ public:
   /// Open connections right now.
   std::size_t connections() const;
 
-  /// Since the start: text messages written to clients, and the sends to
-  /// their sockets that carried them (with Beast's control frames). A
-  /// burst queued for one client goes out in one send, so under load
-  /// sends grow slower than messages.
+  /// Since the start: texts written to clients (each text of a batch
+  /// counts), and the sends to their sockets that carried them (with
+  /// Beast's control frames). A burst queued for one client goes out in
+  /// one send, so under load sends grow slower than messages.
   struct counters {
     std::uint64_t messages = 0;
     std::uint64_t sends = 0;
@@ -187,7 +222,7 @@ public:
   counters sent() const;
 
   /// Closes every connection (closing handshake within `stop_grace`, then
-  /// hard), calls their `on_closed`, and joins the thread. Safe to call
+  /// hard), calls their `on_closed`, and joins the I/O threads. Safe to call
   /// twice; must not be called from a callback.
   void stop();
 

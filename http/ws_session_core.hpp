@@ -31,20 +31,21 @@ namespace websocket = boost::beast::websocket;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-struct ws_core {
-  ws_limits limits;
-  std::mutex mutex;
-  std::vector<std::weak_ptr<ws_connection::impl>> sessions;
-  std::atomic<std::size_t> open{0};
-  std::atomic<bool> stopped{false};
-  std::atomic<std::uint64_t> messages_sent{0}; // ws_endpoint::sent()
-  std::atomic<std::uint64_t> socket_sends{0};
+struct ws_core;
+
+/// One I/O thread, its io_context and the connections assigned to it.
+/// Every handler of a connection runs on its lane's one thread: no strand.
+struct ws_lane {
+  explicit ws_lane(ws_core& c) : core(c) {}
+
+  ws_core& core;
   std::thread thread; // runs ioc
-  // Last: destroying the io_context destroys queued handlers, which may
-  // end sessions that still touch the members above.
-  net::io_context ioc;
+  // Concurrency hint 1: only `thread` runs it, so Asio keeps the handlers
+  // its own thread posts (every immediate write completion) in a private
+  // queue; other threads still post safely.
+  net::io_context ioc{1};
   std::optional<net::executor_work_guard<net::io_context::executor_type>>
-    work;
+    work{ioc.get_executor()};
 
   // Connections whose queue got a message while no write was running.
   // Pushing threads gather them here and post one handler for all, so a
@@ -58,9 +59,6 @@ struct ws_core {
   std::chrono::steady_clock::time_point last_flush{};
   net::steady_timer flush_timer{ioc};
 
-  ~ws_core() { stop(); }
-  void stop();
-  std::vector<std::shared_ptr<ws_connection::impl>> live();
   /// Any thread: `s` (with `writing` set) starts writing soon.
   void start_write(std::shared_ptr<ws_connection::impl> s);
   /// On the I/O thread: runs run_ready now after a quiet spell, else one
@@ -70,12 +68,33 @@ struct ws_core {
   void run_ready();
 };
 
+struct ws_core {
+  ws_limits limits;
+  std::mutex mutex;
+  std::vector<std::weak_ptr<ws_connection::impl>> sessions;
+  std::atomic<std::size_t> open{0};
+  std::atomic<bool> stopped{false};
+  std::atomic<std::uint64_t> messages_sent{0}; // ws_endpoint::sent()
+  std::atomic<std::uint64_t> socket_sends{0};
+  std::atomic<std::size_t> next_lane{0}; // round robin over lanes
+  // Last: destroying an io_context destroys queued handlers, which may
+  // end sessions that still touch the members above.
+  std::vector<std::unique_ptr<ws_lane>> lanes;
+
+  ~ws_core() { stop(); }
+  void stop();
+  std::vector<std::shared_ptr<ws_connection::impl>> live();
+  /// The lane a new connection goes to: each in turn.
+  ws_lane& pick_lane();
+};
+
 // One WebSocket from upgrade to close. Everything but the queue runs on
 // the I/O thread; the queue is shared with pushing threads.
 struct ws_connection::impl : std::enable_shared_from_this<impl> {
   enum class phase { pending, accepting, open, closing, done };
 
-  impl(ws_core& c, corked_socket::socket_type s) : owner(c), ws(std::move(s)) {
+  impl(ws_core& c, ws_lane& l, corked_socket::socket_type s)
+    : owner(c), lane(l), ws(std::move(s)) {
     ws.next_layer().count_sends_in(&c.socket_sends);
   }
 
@@ -88,6 +107,7 @@ struct ws_connection::impl : std::enable_shared_from_this<impl> {
   }
 
   ws_core& owner;
+  ws_lane& lane; // whose thread runs every handler below
   // On the socket itself, not on beast::tcp_stream: the WebSocket has
   // timeouts of its own, and tcp_stream's per-operation timer bookkeeping
   // and executor copies cost the thread that writes the live feed 0.07 to
@@ -109,6 +129,7 @@ struct ws_connection::impl : std::enable_shared_from_this<impl> {
   bool writing = false;  // a write is in flight or posted
   bool ended = false;    // takes no more messages
   bool drain_wanted = false;
+  std::shared_ptr<const ws_batch_format> batch; // null: one text a message
 
   template <class F>
   void on_io_thread(F f) {

@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace socialcrm::http {
 
 /// How long stop() waits for hard closes to run before stopping the I/O
@@ -22,7 +24,12 @@ std::vector<std::shared_ptr<ws_connection::impl>> ws_core::live() {
   return out;
 }
 
-void ws_core::start_write(std::shared_ptr<ws_connection::impl> s) {
+ws_lane& ws_core::pick_lane() {
+  return *lanes[next_lane.fetch_add(1, std::memory_order_relaxed)
+                % lanes.size()];
+}
+
+void ws_lane::start_write(std::shared_ptr<ws_connection::impl> s) {
   {
     std::lock_guard guard{ready_mutex};
     ready.push_back(std::move(s));
@@ -33,19 +40,19 @@ void ws_core::start_write(std::shared_ptr<ws_connection::impl> s) {
   net::post(ioc, [this] { flush_soon(); });
 }
 
-void ws_core::flush_soon() {
+void ws_lane::flush_soon() {
   auto now = std::chrono::steady_clock::now();
-  if (limits.flush_interval.count() <= 0
-      || now >= last_flush + limits.flush_interval)
+  auto interval = core.limits.flush_interval;
+  if (interval.count() <= 0 || now >= last_flush + interval)
     return run_ready();
-  flush_timer.expires_at(now + limits.flush_interval);
+  flush_timer.expires_at(now + interval);
   flush_timer.async_wait([this](boost::system::error_code ec) {
-    if (!ec && !stopped)
+    if (!ec && !core.stopped)
       run_ready();
   });
 }
 
-void ws_core::run_ready() {
+void ws_lane::run_ready() {
   last_flush = std::chrono::steady_clock::now();
   std::vector<std::shared_ptr<ws_connection::impl>> now;
   {
@@ -53,7 +60,8 @@ void ws_core::run_ready() {
     now.swap(ready);
     ready_posted = false;
   }
-  // On the one I/O thread, which every connection's handlers run on.
+  // On this lane's one I/O thread, which every handler of these
+  // connections runs on.
   for (auto& s : now)
     s->do_write();
 }
@@ -71,23 +79,38 @@ void ws_core::stop() {
   deadline = std::chrono::steady_clock::now() + hard_close_wait;
   while (open > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  work.reset();
-  ioc.stop();
-  if (thread.joinable())
-    thread.join();
+  for (auto& l : lanes) {
+    l->work.reset();
+    l->ioc.stop();
+  }
+  for (auto& l : lanes)
+    if (l->thread.joinable())
+      l->thread.join();
   // Run what is left here (hard closes, aborted operations), so every
   // session has ended and said so.
-  ioc.restart();
-  ioc.poll();
+  for (auto& l : lanes) {
+    l->ioc.restart();
+    l->ioc.poll();
+  }
+}
+
+std::size_t ws_limits::threads() const {
+  if (io_threads > 0)
+    return io_threads;
+  return std::clamp<std::size_t>(std::thread::hardware_concurrency() / 2, 1,
+                                 max_auto_io_threads);
 }
 
 ws_endpoint::ws_endpoint(ws_limits limits) : core_(std::make_shared<ws_core>()) {
   core_->limits = limits;
-  core_->work.emplace(core_->ioc.get_executor());
-  core_->thread = std::thread([c = core_.get()] {
-    name_this_thread("scrm.ws");
-    c->ioc.run();
-  });
+  auto n = limits.threads();
+  for (std::size_t i = 0; i < n; ++i)
+    core_->lanes.push_back(std::make_unique<ws_lane>(*core_));
+  for (auto& l : core_->lanes)
+    l->thread = std::thread([l = l.get()] {
+      name_this_thread("scrm.ws");
+      l->ioc.run();
+    });
 }
 
 ws_endpoint::~ws_endpoint() {
@@ -118,15 +141,17 @@ std::shared_ptr<ws_pending> ws_endpoint::take(upgrade& u) {
     int fd = -1;
     if (!ec)
       fd = u.socket.release(ec);
-    // One thread runs the io_context: no strand (ws_session.hpp).
-    corked_socket::socket_type moved(core_->ioc.get_executor());
+    // Its lane's one thread runs the io_context: no strand.
+    auto& lane = core_->pick_lane();
+    corked_socket::socket_type moved(lane.ioc.get_executor());
     if (!ec) {
       moved.assign(protocol, fd, ec);
       if (ec)
         ::close(fd);
     }
     if (!ec) {
-      auto s = std::make_shared<ws_connection::impl>(*core_, std::move(moved));
+      auto s = std::make_shared<ws_connection::impl>(*core_, lane,
+                                                   std::move(moved));
       s->breq = std::move(u.request);
       pending->session = s;
       std::lock_guard guard{core_->mutex};

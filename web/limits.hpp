@@ -44,6 +44,9 @@ struct web_limits {
   /// the events that follow it, so they share one send.
   std::chrono::milliseconds live_flush_interval =
     http::ws_limits{}.flush_interval;
+  /// Threads writing the live feed's WebSockets (http::ws_limits::
+  /// io_threads, `[server] live_threads`); 0: one per two cores, 1 to 4.
+  std::size_t live_threads = http::ws_limits{}.io_threads;
   /// I/O threads: two cores, and handlers only hand work to actors.
   unsigned io_threads = 2;
 };

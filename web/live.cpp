@@ -53,6 +53,7 @@ struct live_service {
       return;
     http::ws_limits ws;
     ws.flush_interval = state.limits.live_flush_interval;
+    ws.io_threads = state.limits.live_threads;
     endpoint = std::make_shared<http::ws_endpoint>(ws);
     reader = std::make_unique<live::live_reader>(social->sources->db_path);
     shared = std::make_shared<live::live_shared>(

@@ -65,6 +65,12 @@ ws_text error_message(const std::string& code, const std::string& message) {
                     {"error", {{"code", code}, {"message", message}}}}));
 }
 
+std::shared_ptr<const http::ws_batch_format> batch_format() {
+  static const auto format = std::make_shared<const http::ws_batch_format>(
+    http::ws_batch_format{"{\"type\":\"batch\",\"events\":[", ",", "]}"});
+  return format;
+}
+
 ws_text pong_message() {
   static const ws_text pong = make("{\"type\":\"pong\"}");
   return pong;

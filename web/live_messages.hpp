@@ -29,6 +29,9 @@ ws_text standing_message(const standing_event& ev);
 ws_text resync_message(const std::string& reason);
 ws_text error_message(const std::string& code, const std::string& message);
 ws_text pong_message();
+/// {"type":"batch","events":[E1,E2,...]}: how a client that subscribed
+/// with "batch":true gets the messages that wait for one write together.
+std::shared_ptr<const http::ws_batch_format> batch_format();
 /// {"type":"subscribed","seq":N}: N is the last event the client has now
 /// (replayed, or the newest when nothing was asked to be replayed).
 ws_text subscribed_message(std::int64_t seq);

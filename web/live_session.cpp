@@ -207,6 +207,8 @@ void on_client(session_actor* self, const std::string& text) {
     auto req = parse_subscribe(msg);
     if (!req)
       return send_error(self, req.error());
+    // At once: the acknowledgement and any replay come batched too.
+    self->state.conn->batch_with(req->batch ? batch_format() : nullptr);
     return request_subscribe(self, std::move(*req));
   }
   send_error(self, make_error("unknown_type",

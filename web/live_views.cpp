@@ -64,7 +64,8 @@ bool contains(const std::vector<std::int64_t>& sorted, std::int64_t x) {
 
 expected<subscribe_request> parse_subscribe(const json& msg) {
   for (auto& [key, value] : msg.items())
-    if (key != "type" && key != "views" && key != "resume_from")
+    if (key != "type" && key != "views" && key != "resume_from"
+        && key != "batch")
       return make_error("bad_message", "the field '" + key.substr(0, 64)
                                          + "' is not part of subscribe");
   auto views = msg.find("views");
@@ -84,6 +85,14 @@ expected<subscribe_request> parse_subscribe(const json& msg) {
                         "resume_from must be the seq of the last event "
                         "received (an integer >= 0)");
     out.resume_from = seq;
+  }
+  if (auto batch = msg.find("batch"); batch != msg.end()) {
+    if (!batch->is_boolean())
+      return make_error("bad_message",
+                        "batch must be true (messages that wait together "
+                        "come as one {\"type\":\"batch\",\"events\":[...]}) "
+                        "or false");
+    out.batch = batch->get<bool>();
   }
   for (std::size_t i = 0; i < views->size(); ++i) {
     auto v = parse_view((*views)[i], i);

@@ -37,14 +37,17 @@ struct view {
   std::string json; // as sent back in `views`, normalised
 };
 
-/// `{"type":"subscribe","views":[...],"resume_from":SEQ}`.
+/// `{"type":"subscribe","views":[...],"resume_from":SEQ,"batch":BOOL}`.
 struct subscribe_request {
   std::vector<view> views;
   std::optional<std::int64_t> resume_from;
+  /// Messages that wait for one write go as one `batch` message.
+  bool batch = false;
 };
 
 /// Reads a subscribe message. Codes: `bad_message` (views missing or not
-/// an array, resume_from not a sequence number, an unknown field),
+/// an array, resume_from not a sequence number, batch not a boolean, an
+/// unknown field),
 /// `bad_view` (naming the view and what is wrong with it).
 expected<subscribe_request> parse_subscribe(const nlohmann::json& msg);
 

@@ -123,10 +123,13 @@ TEST_CASE("the config file sets networks and is checked", "[options]") {
     REQUIRE(resolve(f));
     CHECK(resolve(f)->actor_threads == 0);
     CHECK_FALSE(resolve(f)->live_flush_ms); // the web layer's default
-    f.config_file = write("[server]\nactor_threads = 3\nlive_flush_ms = 0\n");
+    CHECK(resolve(f)->live_threads == 0);
+    f.config_file = write("[server]\nactor_threads = 3\nlive_flush_ms = 0\n"
+                          "live_threads = 2\n");
     REQUIRE(resolve(f));
     CHECK(resolve(f)->actor_threads == 3);
     CHECK(resolve(f)->live_flush_ms == 0);
+    CHECK(resolve(f)->live_threads == 2);
     struct bad_value {
       const char* key;
       const char* value;
@@ -135,7 +138,8 @@ TEST_CASE("the config file sets networks and is checked", "[options]") {
          {bad_value{"actor_threads", "-1"}, {"actor_threads", "100000"},
           {"actor_threads", "\"two\""}, {"actor_threads", "1.5"},
           {"live_flush_ms", "-5"}, {"live_flush_ms", "1001"},
-          {"live_flush_ms", "\"fast\""}, {"live_flush_ms", "2.5"}}) {
+          {"live_flush_ms", "\"fast\""}, {"live_flush_ms", "2.5"},
+          {"live_threads", "-1"}, {"live_threads", "65"}}) {
       f.config_file = write(std::string("[server]\n") + key + " = " + value
                             + "\n");
       auto o = resolve(f);

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 
 using namespace socialcrm::http;
@@ -44,6 +45,7 @@ struct ws_fixture {
              ws_callbacks cb;
              cb.on_text = [this](std::string t) {
                std::lock_guard g{mutex};
+               text_threads.insert(std::this_thread::get_id());
                texts.push_back(std::move(t));
                changed.notify_all();
              };
@@ -76,6 +78,7 @@ struct ws_fixture {
   std::mutex mutex;
   std::condition_variable changed;
   std::vector<std::string> texts;
+  std::set<std::thread::id> text_threads; // where on_text was called
   std::vector<std::shared_ptr<ws_connection>> conns;
   int closed = 0;
   ws_endpoint endpoint;
@@ -180,6 +183,36 @@ TEST_CASE("stopping the endpoint closes every connection and reports each "
   beast::error_code ec;
   a.ws.read(buf, ec);
   CHECK(ec); // closed by the server
+}
+
+TEST_CASE("connections are spread over io_threads I/O threads, and each "
+          "gets its own messages in order",
+          "[http][ws]") {
+  ws_limits limits;
+  limits.io_threads = 3;
+  CHECK(limits.threads() == 3);
+  ws_fixture f(limits);
+  std::vector<std::unique_ptr<client>> clients;
+  for (int i = 0; i < 6; ++i) {
+    clients.push_back(std::make_unique<client>(f.port));
+    REQUIRE(f.wait([&] { return f.conns.size() == clients.size(); }));
+  }
+  // Each client says something, so every connection's callback runs.
+  for (auto& c : clients)
+    c->ws.write(net::buffer(std::string("hi")));
+  REQUIRE(f.wait([&] { return f.texts.size() == 6; }));
+  // Given in turn: three threads, two connections each.
+  CHECK(f.text_threads.size() == 3);
+  for (std::size_t i = 0; i < 6; ++i)
+    for (int m = 0; m < 3; ++m)
+      REQUIRE(f.conns[i]->push(text(std::to_string(i) + "." + std::to_string(m)))
+              == ws_connection::push_result::queued);
+  for (std::size_t i = 0; i < 6; ++i)
+    for (int m = 0; m < 3; ++m)
+      CHECK(clients[i]->read() == std::to_string(i) + "." + std::to_string(m));
+  f.endpoint.stop();
+  CHECK(f.closed == 6);
+  CHECK(f.endpoint.connections() == 0);
 }
 
 namespace {
@@ -335,4 +368,38 @@ TEST_CASE("a write after a quiet spell starts at once, one within the flush "
   auto after = f.endpoint.sent();
   CHECK(after.messages - before.messages == 3);
   CHECK(after.sends - before.sends == 1);
+}
+
+TEST_CASE("a connection that batches joins the texts waiting for one write "
+          "into one message, up to max_bytes, and sends a lone text as it is",
+          "[http][ws]") {
+  ws_fixture f;
+  client c(f.port);
+  auto conn = f.connection();
+  auto format = std::make_shared<const ws_batch_format>(
+    ws_batch_format{"[", ",", "]", 25});
+  conn->batch_with(format);
+  auto before = f.endpoint.sent();
+  REQUIRE(conn->push_all({text("\"a\""), text("\"b\""), text("\"c\"")})
+          == ws_connection::push_result::queued);
+  CHECK(c.read() == R"(["a","b","c"])");
+  CHECK(f.endpoint.sent().messages - before.messages == 3); // texts count
+  REQUIRE(conn->push(text("\"lone\"")) == ws_connection::push_result::queued);
+  CHECK(c.read() == R"("lone")");
+  // Ten bytes each: two fit in 25, the fifth is left alone.
+  std::vector<ws_text> five;
+  for (int i = 1; i <= 5; ++i)
+    five.push_back(text("\"" + std::string(8, static_cast<char>('0' + i))
+                        + "\""));
+  REQUIRE(conn->push_all(five) == ws_connection::push_result::queued);
+  CHECK(c.read() == R"(["11111111","22222222"])");
+  CHECK(c.read() == R"(["33333333","44444444"])");
+  CHECK(c.read() == R"("55555555")");
+  // Without a format, every text is a message again.
+  conn->batch_with(nullptr);
+  REQUIRE(conn->push_all({text("\"d\""), text("\"e\"")})
+          == ws_connection::push_result::queued);
+  CHECK(c.read() == R"("d")");
+  CHECK(c.read() == R"("e")");
+  CHECK(conn->queued() == 0);
 }

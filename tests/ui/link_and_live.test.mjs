@@ -1,12 +1,16 @@
 // An administrator signs in, links an X account and a Facebook page through
 // the emulator's OAuth pages, and posts injected on the networks appear
-// live in Unknown (SPEC S-1.2–S-1.4, S-3.4, S-8.4).
+// live in Unknown, one by one and in batch frames (SPEC S-1.2–S-1.4,
+// S-3.4, S-8.4).
 
 import { run, signIn, column, expectCount, waitOnline, markPage, assertNotReloaded } from './harness.mjs';
 
 await run('an admin links X and a Facebook page through the OAuth pages and sees new posts live in Unknown', async (env) => {
   const { sim, step } = env;
   const page = await env.newPage();
+  // The live socket's frames, as the browser receives them.
+  const frames = [];
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
 
   step('sign in as admin: nothing is linked, so the welcome screen offers Add account');
   await signIn(page);
@@ -60,5 +64,18 @@ await run('an admin links X and a Facebook page through the OAuth pages and sees
   await expectCount(unknown, '#x-live-2', 1, 'the second mention');
   const first = await unknown.locator('article.post').first().textContent();
   if (!first.includes('#x-live-2')) throw new Error(`the newest post is not at the top: ${first}`);
+  await assertNotReloaded(page);
+
+  step('a burst of mentions comes as batch frames (the page subscribes with batch): each post shows once');
+  const before = frames.length;
+  // At once, so one poll (every 0.2 s here) finds several: those go to the
+  // browser in one push and leave in one batch frame.
+  await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((i) =>
+    sim.post('x', carol, `burst number ${i} #x-burst-${i}`, 'mention', xOrg)));
+  for (let i = 1; i <= 8; i++) await expectCount(unknown, `#x-burst-${i}`, 1, `burst post ${i}`);
+  const batches = frames.slice(before).filter((f) => f.startsWith('{"type":"batch"'));
+  if (batches.length === 0) throw new Error(`no batch frame among ${frames.length - before} frames`);
+  const inBatches = batches.flatMap((f) => JSON.parse(f).events).filter((e) => e.type === 'post');
+  if (inBatches.length < 2) throw new Error(`a batch frame held ${inBatches.length} posts`);
   await assertNotReloaded(page);
 });

@@ -271,6 +271,8 @@ TEST_CASE("malformed messages get an error with a stable code and the "
   expect_error(R"({"type":"subscribe"})", "bad_message");
   expect_error(R"({"type":"subscribe","views":[],"resume_from":-1})",
                "bad_message");
+  expect_error(R"({"type":"subscribe","views":[],"batch":"yes"})",
+               "bad_message");
   expect_error(R"({"type":"subscribe","views":[{"column":"vips","view":"stream"}]})",
                "bad_view");
   expect_error(R"({"type":"subscribe","views":[{"column":"leads","view":"stream","filter":"top10"}]})",
@@ -386,6 +388,72 @@ TEST_CASE("a client that stops reading is told to resync and the server's "
     return has_text(msg, "tokslowback");
   });
   CHECK(has_text(back.back(), "tokslowback"));
+}
+
+TEST_CASE("a client that asks for batches gets the events that waited "
+          "together as one message, each once and in seq order",
+          "[live][slow]") {
+  social_env env;
+  for (auto net : {"x", "mastodon"})
+    env.control("/limits",
+                {{"network", net}, {"limit", 1000000}, {"window_s", 900}});
+  auto x = env.link("x", "acme_x");
+  auto m = env.link("mastodon", "acme_m");
+  // Reads nothing through a tiny socket buffer until every post is out,
+  // so the posts past what the socket buffers hold (about 150) wait in
+  // its queue, and go in batches once it reads. The observer does not
+  // batch.
+  ws_client batching;
+  batching.batch = true;
+  REQUIRE(batching.open(env.server().base(), cookie_of(env.admin()),
+                        "/api/v1/live", 4096)
+          == 101);
+  auto ack = batching.subscribe(unknown_conversations);
+  REQUIRE(ack.back()["type"] == "subscribed");
+  auto observer = live(env, env.admin());
+  auto items = [&] {
+    auto nets = env.sim_get("/stats")["networks"];
+    return nets["x"]["items"].get<std::int64_t>()
+           + nets["mastodon"]["items"].get<std::int64_t>();
+  };
+  auto items_before = items();
+  // About 2 in 5 items mention a linked account: some 500 posts, under
+  // the queue's bound (1,000 messages, 1 MiB).
+  env.control("/traffic", {{"count", 1200},
+                           {"mention_ratio", 1.0},
+                           {"dm_ratio", 0.0},
+                           {"comment_ratio", 0.0},
+                           {"keyword_ratio", 0.0}});
+  auto mentions = items() - items_before;
+  REQUIRE(mentions > 300);
+  std::int64_t delivered = 0;
+  auto seen = observer->until([&](const json& msg) {
+    delivered += is_post(msg);
+    return delivered >= mentions;
+  }, std::chrono::seconds(120));
+  REQUIRE(delivered == mentions);
+  CHECK(observer->batches == 0);
+
+  auto got = batching.drain(std::chrono::seconds(60));
+  INFO("read " << got.size() << " events in " << batching.batches
+               << " batch messages");
+  CHECK(batching.batches > 0);
+  CHECK(std::none_of(got.begin(), got.end(), [](const json& msg) {
+    return msg.value("type", "") == "resync";
+  }));
+  // The same posts as the observer's, in the same (increasing) order.
+  auto seqs = [](const std::vector<json>& msgs) {
+    std::vector<std::int64_t> out;
+    for (const auto& msg : msgs)
+      if (is_post(msg))
+        out.push_back(msg["seq"].get<std::int64_t>());
+    return out;
+  };
+  auto ours = seqs(got);
+  CHECK(ours == seqs(seen));
+  CHECK(std::adjacent_find(ours.begin(), ours.end(),
+                           std::greater_equal<>())
+        == ours.end());
 }
 
 TEST_CASE("stopping the server closes open live connections and it exits "

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <deque>
 #include <fstream>
 #include <functional>
 #include <optional>
@@ -114,8 +115,15 @@ public:
 
   /// The next message, or nullopt when none came within `limit` or the
   /// connection closed (then closed() is true).
+  /// A `batch` message's events come one by one, as if sent apart; the
+  /// batches are counted in `batches`.
   std::optional<json> next(std::chrono::milliseconds limit
                            = std::chrono::seconds(20)) {
+    if (!unbatched_.empty()) {
+      auto m = std::move(unbatched_.front());
+      unbatched_.pop_front();
+      return m;
+    }
     if (!open_)
       return std::nullopt;
     if (!reading_) {
@@ -138,7 +146,16 @@ public:
     }
     auto text = boost::beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
-    return json::parse(text);
+    auto m = json::parse(text);
+    if (m.value("type", "") != "batch")
+      return m;
+    ++batches;
+    auto& events = m.at("events");
+    if (!events.is_array() || events.size() < 2)
+      throw std::runtime_error("a batch holds two events or more: " + text);
+    for (auto& e : events)
+      unbatched_.push_back(std::move(e));
+    return next(limit);
   }
 
   /// Reads until `stop(message)` holds (that message included); fails
@@ -181,6 +198,8 @@ public:
     json msg{{"type", "subscribe"}, {"views", views}};
     if (resume_from)
       msg["resume_from"] = *resume_from;
+    if (batch)
+      msg["batch"] = true;
     send(msg);
     return until([](const json& m) {
       auto t = m.value("type", "");
@@ -204,11 +223,14 @@ public:
 
   std::string refusal;
   bool timed_out = false;
+  bool batch = false;      // subscribe() asks for batches
+  std::size_t batches = 0; // batch messages read
 
 private:
   boost::asio::io_context ioc_;
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_{ioc_};
   boost::beast::flat_buffer buffer_;
+  std::deque<json> unbatched_; // the rest of the last batch
   bool open_ = false;
   bool reading_ = false;
   bool done_ = false;
