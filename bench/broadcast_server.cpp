@@ -1,6 +1,7 @@
 #include "bench/broadcast_server.hpp"
 #include "http/ws_session.hpp"
 #include "protocol/thread_name.hpp"
+#include "web/live_messages.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -16,6 +17,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 namespace socialcrm::bench {
 
@@ -52,6 +54,7 @@ private:
   std::mutex mutex_;
   std::deque<text_ptr> queue_;
   bool writing_ = false;
+  bool batch_ = false; // the subscribe asked for batches (I/O thread)
   text_ptr in_flight_;
 };
 
@@ -114,6 +117,7 @@ void session::on_subscribe(beast::error_code ec) {
                                    nullptr, false);
   in_.consume(in_.size());
   std::set<std::string> tags;
+  batch_ = msg.is_object() && msg.value("batch", false);
   if (msg.is_object() && msg["views"].is_array()
       && msg["accounts"].is_array())
     for (auto& v : msg["views"])
@@ -154,16 +158,34 @@ void session::push(const text_ptr& text) {
             [self = shared_from_this()] { self->do_write(); });
 }
 
+// With batches asked for, what waits goes as one message, as the live
+// feed sends it (http::ws_connection::batch_with).
 void session::do_write() {
+  static const auto format = web::live::batch_format();
+  std::vector<text_ptr> joined;
   {
     std::lock_guard guard{mutex_};
     if (queue_.empty()) {
       writing_ = false;
       return;
     }
-    in_flight_ = std::move(queue_.front());
-    queue_.pop_front();
+    std::size_t size = 0;
+    if (batch_ && queue_.size() > 1)
+      while (!queue_.empty()
+             && (joined.empty()
+                 || size + queue_.front()->size() <= format->max_bytes)) {
+        size += queue_.front()->size();
+        joined.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    if (joined.empty()) {
+      in_flight_ = std::move(queue_.front());
+      queue_.pop_front();
+    }
   }
+  if (!joined.empty())
+    in_flight_ = std::make_shared<const std::string>(
+      http::join_batch(*format, joined));
   ws_.text(true);
   ws_.async_write(net::buffer(*in_flight_),
                   [self = shared_from_this()](beast::error_code ec,

@@ -4,7 +4,9 @@
 // bare Boost.Beast WebSocket server with nothing but what any broadcast
 // needs: accept, read the client's subscribe once, and send each message
 // to the clients subscribed to its tag, one write in flight per client
-// and a queue. No auth, no database, no actors, no per-user filtering.
+// and a queue (joined into one batch message when the subscribe asked
+// for batches, as the live feed does). No auth, no database, no actors,
+// no per-user filtering.
 
 #include <cstdint>
 #include <memory>

@@ -18,16 +18,20 @@
 // probe beside the hub takes the same latency at the classifier's publish
 // (stored, not yet fanned out), which splits the total between the store
 // and the fan-out. --warmup feeds that long first, unmeasured, for both.
+// The clients ask both servers for batch messages ("batch":true in the
+// subscribe, as the browser does); --one-per-message takes one per event.
 //
 // A run whose process grows by more than --max-rss-mb stops feeding and
 // says so (a guard for a shared machine; the live sessions bound their
 // own backlog, see web/live_session.hpp max_backlog).
 //
 // Usage: fanout [--clients N] [--rate POSTS_PER_S] [--seconds S] [--warmup S]
-//               [--step-ms MS] [--max-rss-mb MB] [--flush-ms MS] [--no-bare]
+//               [--step-ms MS] [--max-rss-mb MB] [--flush-ms MS]
+//               [--ws-threads N] [--one-per-message] [--no-bare]
 // (defaults 1000 clients, 5000 posts/s, 10 s, no warm-up, p99 per
 // 1,000 ms, 2048 MB, the server's default send cadence
-// (`[server] live_flush_ms`); under 2 minutes)
+// (`[server] live_flush_ms`) and I/O threads (`[server] live_threads`);
+// under 2 minutes)
 
 #include "actors/classifier_actor.hpp"
 #include "actors/hub_actor.hpp"
@@ -38,6 +42,7 @@
 #include "bench/fanout_clients.hpp"
 #include "bench/fanout_world.hpp"
 #include "http/client.hpp"
+#include "http/ws_session.hpp"
 #include "web/bootstrap.hpp"
 #include "web/service.hpp"
 #include "web/social_context.hpp"
@@ -72,6 +77,10 @@ struct options {
   // socialcrm's live send cadence (web_limits::live_flush_interval).
   double flush_ms = static_cast<double>(
     web::web_limits{}.live_flush_interval.count());
+  // socialcrm's live I/O threads (web_limits::live_threads; 0: per core).
+  double ws_threads = static_cast<double>(web::web_limits{}.live_threads);
+  // The clients ask both servers for batch messages, as the browser does.
+  bool batch = true;
   bool bare = true;
 };
 
@@ -344,6 +353,7 @@ result run_socialcrm(const options& o, fanout_world& w) {
     web::service_options opts;
     opts.limits.live_flush_interval =
       std::chrono::milliseconds(static_cast<std::int64_t>(o.flush_ms));
+    opts.limits.live_threads = static_cast<std::size_t>(o.ws_threads);
     opts.social = std::make_shared<web::social_context>();
     auto ctx = std::make_shared<source_context>();
     ctx->db_path = w.db_path();
@@ -353,7 +363,7 @@ result run_socialcrm(const options& o, fanout_world& w) {
     auto port = service.start("127.0.0.1", 0);
     w.populate("http://127.0.0.1:" + std::to_string(port));
     fanout_clients clients;
-    clients.open(port, w.client_specs(o.clients, false));
+    clients.open(port, w.client_specs(o.clients, false, o.batch));
     wait_subscribed(clients, o.clients);
     clients.reset();
     std::uint64_t expected = 0, warm = 0;
@@ -402,7 +412,7 @@ result run_bare(const options& o, fanout_world& w) {
   broadcast_server server;
   auto port = server.start();
   fanout_clients clients;
-  clients.open(port, w.client_specs(o.clients, true));
+  clients.open(port, w.client_specs(o.clients, true, o.batch));
   wait_subscribed(clients, o.clients);
   clients.reset();
   std::uint64_t expected = 0, warm = 0;
@@ -462,12 +472,17 @@ int main(int argc, char** argv) {
       o.max_rss_mb = static_cast<long>(value());
     else if (arg == "--flush-ms")
       o.flush_ms = value(true);
+    else if (arg == "--ws-threads")
+      o.ws_threads = value(true);
+    else if (arg == "--one-per-message")
+      o.batch = false;
     else if (arg == "--no-bare")
       o.bare = false;
     else {
       std::fprintf(stderr, "usage: fanout [--clients N] [--rate POSTS_PER_S] "
                            "[--seconds S] [--warmup S] [--step-ms MS] "
                            "[--max-rss-mb MB] [--flush-ms MS] "
+                           "[--ws-threads N] [--one-per-message] "
                            "[--no-bare]\n");
       return 2;
     }
@@ -480,6 +495,20 @@ int main(int argc, char** argv) {
               "%.0f ms for the events after it (--flush-ms, [server] "
               "live_flush_ms)\n",
               o.flush_ms);
+  {
+    http::ws_limits ws;
+    ws.io_threads = static_cast<std::size_t>(o.ws_threads);
+    std::printf("socialcrm's WebSockets on %zu I/O threads (--ws-threads, "
+                "[server] live_threads; 0 = one per core, at most %zu)\n",
+                ws.threads(), http::ws_limits::max_auto_io_threads);
+  }
+  std::printf("%s\n",
+              o.batch ? "clients subscribe with \"batch\":true, as the "
+                        "browser does: what waits for one write comes as one "
+                        "message, from both servers (--one-per-message: "
+                        "one message per event)"
+                      : "clients take one message per event "
+                        "(--one-per-message)");
   std::printf("latency = client receipt - injection (steady clock stamped "
               "in the post text); rate = posts received by all clients / "
               "(last receipt - first injection)\n");

@@ -150,24 +150,40 @@ private:
 
 } // namespace
 
-// Only the type and the stamp are looked at: a client parsing every post
-// fully would measure the JSON library on the same two cores.
+// Only the types and the stamps are looked at, in one pass: a client
+// parsing every post fully would measure the JSON library on the same two
+// cores. A batch is its events joined by commas; inside a JSON string the
+// quotes of "type":" would be escaped, so each "type":" found is a
+// message's own or a nested object's (which names none of these).
 void fanout_clients::impl::on_message(std::string_view m) {
-  if (m.starts_with("{\"type\":\"post\"")) {
-    auto now = steady_ns();
-    ++posts;
-    last_post_ns = now;
-    if (auto s = sample_of(m, now)) {
-      std::lock_guard guard{mutex};
-      if (samples.size() < max_samples)
-        samples.push_back(*s);
+  static constexpr std::string_view type_key = "\"type\":\"";
+  // A message on its own has one type to find.
+  bool batch = m.starts_with("{\"type\":\"batch\"");
+  std::optional<std::int64_t> now;
+  for (auto at = m.find(type_key); at != std::string_view::npos;
+       at = batch ? m.find(type_key, at + type_key.size())
+                  : std::string_view::npos) {
+    auto rest = m.substr(at + type_key.size());
+    if (rest.starts_with("batch\"")) {
+      continue;
+    } else if (rest.starts_with("post\"")) {
+      if (!now)
+        now = steady_ns();
+      ++posts;
+      last_post_ns = *now;
+      // The first stamp after the type is this post's.
+      if (auto s = sample_of(rest, *now)) {
+        std::lock_guard guard{mutex};
+        if (samples.size() < max_samples)
+          samples.push_back(*s);
+      }
+    } else if (rest.starts_with("subscribed\"")) {
+      ++subscribed;
+    } else if (rest.starts_with("resync\"")) {
+      ++resyncs;
+    } else if (rest.starts_with("error\"")) {
+      ++errors;
     }
-  } else if (m.find("\"subscribed\"") != std::string_view::npos) {
-    ++subscribed;
-  } else if (m.find("\"resync\"") != std::string_view::npos) {
-    ++resyncs;
-  } else if (m.find("\"error\"") != std::string_view::npos) {
-    ++errors;
   }
 }
 

@@ -194,7 +194,8 @@ void fanout_world::populate(const std::string& base) {
   }
 }
 
-std::vector<client_spec> fanout_world::client_specs(int n, bool bare) {
+std::vector<client_spec> fanout_world::client_specs(int n, bool bare,
+                                                   bool batch) {
   clients_ = {};
   std::vector<client_spec> out;
   for (int i = 0; i < n; ++i) {
@@ -205,6 +206,8 @@ std::vector<client_spec> fanout_world::client_specs(int n, bool bare) {
     for (auto& v : subscriptions[s])
       views.push_back(json::parse(v));
     json sub{{"type", "subscribe"}, {"views", views}};
+    if (batch)
+      sub["batch"] = true;
     if (bare) {
       sub["accounts"] = json::array();
       for (int a : visible_to[u])

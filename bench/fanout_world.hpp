@@ -48,7 +48,9 @@ public:
 
   /// `n` clients; for the bare server the subscribe also names the user's
   /// visible accounts (it has no database to ask).
-  std::vector<client_spec> client_specs(int n, bool bare);
+  /// With `batch` the subscribe asks for batch messages, as the browser's
+  /// does.
+  std::vector<client_spec> client_specs(int n, bool bare, bool batch);
 
   /// Posts [first, first + n) as one ingest batch per account; adds the
   /// deliveries they owe the clients to `expected`.
