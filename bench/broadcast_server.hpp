@@ -23,7 +23,8 @@ public:
   broadcast_server& operator=(const broadcast_server&) = delete;
 
   /// Listens on 127.0.0.1 (any free port) with one I/O thread, like the
-  /// live feed's WebSockets; returns the port.
+  /// live feed's WebSockets on two cores (ws_limits::io_threads); returns
+  /// the port.
   std::uint16_t start();
   void stop();
 

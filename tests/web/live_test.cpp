@@ -13,6 +13,41 @@
 using namespace socialcrm;
 using namespace socialcrm::test;
 
+namespace {
+
+using networks = std::initializer_list<const char*>;
+
+/// Lifts the emulator's rate windows on `nets`, which would stretch a
+/// burst over minutes; before linking, so the first window is already
+/// the wide one.
+void lift_rate_limits(social_env& env, networks nets) {
+  for (auto net : nets)
+    env.control("/limits",
+                {{"network", net}, {"limit", 1000000}, {"window_s", 900}});
+}
+
+/// `count` items of emulator traffic, every one a mention (about 2 in 5
+/// name a linked account, the only targets on X and Mastodon); returns how
+/// many items `nets` gained, the posts the linked accounts will see.
+std::int64_t mention_traffic(social_env& env, int count, networks nets) {
+  auto items = [&] {
+    auto stats = env.sim_get("/stats")["networks"];
+    std::int64_t n = 0;
+    for (auto net : nets)
+      n += stats[net]["items"].get<std::int64_t>();
+    return n;
+  };
+  auto before = items();
+  env.control("/traffic", {{"count", count},
+                           {"mention_ratio", 1.0},
+                           {"dm_ratio", 0.0},
+                           {"comment_ratio", 0.0},
+                           {"keyword_ratio", 0.0}});
+  return items() - before;
+}
+
+} // namespace
+
 TEST_CASE("an upgrade without credentials is refused with 401, a foreign "
           "Origin with 403, another path with 404",
           "[live]") {
@@ -306,11 +341,7 @@ TEST_CASE("a client that stops reading is told to resync and the server's "
           "memory stays bounded",
           "[live][slow]") {
   social_env env;
-  // The emulator's rate windows would stretch the burst over minutes;
-  // lifted before linking, so the first window is already the wide one.
-  for (auto net : {"x", "mastodon"})
-    env.control("/limits",
-                {{"network", net}, {"limit", 1000000}, {"window_s", 900}});
+  lift_rate_limits(env, {"x", "mastodon"});
   auto x = env.link("x", "acme_x");
   auto m = env.link("mastodon", "acme_m");
   // The slow client joins first (see the two-users test) and reads
@@ -323,24 +354,12 @@ TEST_CASE("a client that stops reading is told to resync and the server's "
   REQUIRE(ack.back()["type"] == "subscribed");
   auto observer = live(env, env.admin());
 
-  auto items = [&] {
-    auto nets = env.sim_get("/stats")["networks"];
-    return nets["x"]["items"].get<std::int64_t>()
-           + nets["mastodon"]["items"].get<std::int64_t>();
-  };
   auto pid = env.server().process().pid();
   auto rss_before = status_kb(pid, "VmRSS");
   REQUIRE(rss_before > 0);
-  auto items_before = items();
-  // Mentions of the two linked accounts (the only targets on X and
-  // Mastodon), about 2 in 5 of the items: well over the queue's 1,000
-  // messages plus what the socket buffers hold (about 150 posts).
-  env.control("/traffic", {{"count", 6000},
-                           {"mention_ratio", 1.0},
-                           {"dm_ratio", 0.0},
-                           {"comment_ratio", 0.0},
-                           {"keyword_ratio", 0.0}});
-  auto mentions = items() - items_before;
+  // Well over the queue's 1,000 messages plus what the socket buffers
+  // hold (about 150 posts).
+  auto mentions = mention_traffic(env, 6000, {"x", "mastodon"});
   REQUIRE(mentions > 2000);
   // The server's resident memory, sampled with every post the reading
   // client gets (VmHWM would be the sign-in's argon2id peak).
@@ -394,11 +413,9 @@ TEST_CASE("a client that asks for batches gets the events that waited "
           "together as one message, each once and in seq order",
           "[live][slow]") {
   social_env env;
-  for (auto net : {"x", "mastodon"})
-    env.control("/limits",
-                {{"network", net}, {"limit", 1000000}, {"window_s", 900}});
-  auto x = env.link("x", "acme_x");
-  auto m = env.link("mastodon", "acme_m");
+  lift_rate_limits(env, {"x", "mastodon"});
+  env.link("x", "acme_x");
+  env.link("mastodon", "acme_m");
   // Reads nothing through a tiny socket buffer until every post is out,
   // so the posts past what the socket buffers hold (about 150) wait in
   // its queue, and go in batches once it reads. The observer does not
@@ -411,20 +428,8 @@ TEST_CASE("a client that asks for batches gets the events that waited "
   auto ack = batching.subscribe(unknown_conversations);
   REQUIRE(ack.back()["type"] == "subscribed");
   auto observer = live(env, env.admin());
-  auto items = [&] {
-    auto nets = env.sim_get("/stats")["networks"];
-    return nets["x"]["items"].get<std::int64_t>()
-           + nets["mastodon"]["items"].get<std::int64_t>();
-  };
-  auto items_before = items();
-  // About 2 in 5 items mention a linked account: some 500 posts, under
-  // the queue's bound (1,000 messages, 1 MiB).
-  env.control("/traffic", {{"count", 1200},
-                           {"mention_ratio", 1.0},
-                           {"dm_ratio", 0.0},
-                           {"comment_ratio", 0.0},
-                           {"keyword_ratio", 0.0}});
-  auto mentions = items() - items_before;
+  // Some 500 posts, under the queue's bound (1,000 messages, 1 MiB).
+  auto mentions = mention_traffic(env, 1200, {"x", "mastodon"});
   REQUIRE(mentions > 300);
   std::int64_t delivered = 0;
   auto seen = observer->until([&](const json& msg) {
@@ -477,27 +482,14 @@ TEST_CASE("a replay longer than the connection's queue arrives whole, in "
           "order, before the acknowledgement",
           "[live][slow]") {
   social_env env;
-  for (auto net : {"x", "mastodon"})
-    env.control("/limits",
-                {{"network", net}, {"limit", 1000000}, {"window_s", 900}});
+  lift_rate_limits(env, {"x", "mastodon"});
   env.link("x", "acme_x");
   env.link("mastodon", "acme_m");
   auto first = live(env, env.admin());
   first->close();
   // The client is away while well over 1,000 mentions come in.
   auto observer = live(env, env.admin());
-  auto items = [&] {
-    auto nets = env.sim_get("/stats")["networks"];
-    return nets["x"]["items"].get<std::int64_t>()
-           + nets["mastodon"]["items"].get<std::int64_t>();
-  };
-  auto before = items();
-  env.control("/traffic", {{"count", 5000},
-                           {"mention_ratio", 1.0},
-                           {"dm_ratio", 0.0},
-                           {"comment_ratio", 0.0},
-                           {"keyword_ratio", 0.0}});
-  auto missed = items() - before;
+  auto missed = mention_traffic(env, 5000, {"x", "mastodon"});
   REQUIRE(missed > 1200);
   std::int64_t seen = 0;
   std::int64_t first_seq = 0;
@@ -579,20 +571,10 @@ TEST_CASE("a client that subscribes again and again while posts flow misses "
           "none, and after each acknowledgement gets them once, in order",
           "[live][slow]") {
   social_env env;
-  env.control("/limits",
-              {{"network", "x"}, {"limit", 1000000}, {"window_s", 900}});
+  lift_rate_limits(env, {"x"});
   env.link("x", "acme_x");
   auto client = live(env, env.admin());
-  auto x_items = [&] {
-    return env.sim_get("/stats")["networks"]["x"]["items"].get<std::int64_t>();
-  };
-  auto before = x_items();
-  env.control("/traffic", {{"count", 5000},
-                           {"mention_ratio", 1.0},
-                           {"dm_ratio", 0.0},
-                           {"comment_ratio", 0.0},
-                           {"keyword_ratio", 0.0}});
-  auto expected = x_items() - before;
+  auto expected = mention_traffic(env, 5000, {"x"});
   REQUIRE(expected > 400);
 
   // Every 25 posts the client subscribes again, resuming from the newest
