@@ -169,15 +169,8 @@ void session::do_write() {
       writing_ = false;
       return;
     }
-    std::size_t size = 0;
     if (batch_ && queue_.size() > 1)
-      while (!queue_.empty()
-             && (joined.empty()
-                 || size + queue_.front()->size() <= format->max_bytes)) {
-        size += queue_.front()->size();
-        joined.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+      joined = http::take_batch(queue_, *format);
     if (joined.empty()) {
       in_flight_ = std::move(queue_.front());
       queue_.pop_front();

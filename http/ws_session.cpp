@@ -5,6 +5,19 @@
 
 namespace socialcrm::http {
 
+std::vector<ws_text> take_batch(std::deque<ws_text>& queue,
+                                const ws_batch_format& format) {
+  std::vector<ws_text> out;
+  std::size_t size = 0;
+  while (!queue.empty()
+         && (out.empty() || size + queue.front()->size() <= format.max_bytes)) {
+    size += queue.front()->size();
+    out.push_back(std::move(queue.front()));
+    queue.pop_front();
+  }
+  return out;
+}
+
 std::string join_batch(const ws_batch_format& format,
                        const std::vector<ws_text>& texts) {
   std::size_t size = format.head.size() + format.tail.size();
@@ -131,15 +144,9 @@ void ws_connection::impl::do_write() {
       close = ended;
     } else if (batch && queue.size() > 1) {
       format = batch;
-      std::size_t size = 0;
-      while (!queue.empty()
-             && (joined.empty()
-                 || size + queue.front()->size() <= format->max_bytes)) {
-        size += queue.front()->size();
-        bytes -= queue.front()->size();
-        joined.push_back(std::move(queue.front()));
-        queue.pop_front();
-      }
+      joined = take_batch(queue, *format);
+      for (const auto& t : joined)
+        bytes -= t->size();
       more = !queue.empty();
     } else {
       in_flight = std::move(queue.front());

@@ -24,6 +24,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -67,8 +68,8 @@ struct ws_limits {
   /// what a person notices and under the feed's 50 ms latency target.
   std::chrono::milliseconds flush_interval{std::chrono::milliseconds(15)};
   /// I/O threads writing WebSockets; each connection stays on the one it
-  /// was given (in turn). One thread writes about 150,000 messages a
-  /// second to a thousand sockets with 0.7 of a core (bench/fanout), so
+  /// was given (in turn). One thread writes about 127,000 messages a
+  /// second to a thousand sockets with 0.5 to 0.7 of a core (bench/fanout), so
   /// more cores need more of them. 0: one per two cores (the others are
   /// the actors' and the HTTP server's), at least 1 and at most
   /// max_auto_io_threads.
@@ -103,6 +104,11 @@ struct ws_batch_format {
   std::string tail;
   std::size_t max_bytes = 64 * 1024;
 };
+
+/// Takes texts from the front of `queue` for one batch: at least one,
+/// then as many as keep the batch within format.max_bytes.
+std::vector<ws_text> take_batch(std::deque<ws_text>& queue,
+                                const ws_batch_format& format);
 
 /// head + texts joined by separator + tail, as one message.
 std::string join_batch(const ws_batch_format& format,
