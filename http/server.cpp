@@ -16,7 +16,7 @@ namespace socialcrm::http {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-using detail::session;
+using detail::session_base;
 
 /// How long stop() waits for the final closes to run before stopping the
 /// I/O threads regardless.
@@ -31,7 +31,7 @@ struct server::impl {
   // pending handlers can still reach it.
   detail::server_state state;
   std::mutex sessions_mutex;
-  std::vector<std::weak_ptr<session>> sessions;
+  std::vector<std::weak_ptr<session_base>> sessions;
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
@@ -54,7 +54,13 @@ struct server::impl {
         boost::system::error_code ignored;
         socket.close(ignored);
       } else {
-        auto s = std::make_shared<session>(std::move(socket), state);
+        std::shared_ptr<session_base> s;
+        if (auto tls = state.tls_context())
+          s = std::make_shared<detail::session<detail::tls_stream>>(
+            std::move(socket), state, std::move(tls));
+        else
+          s = std::make_shared<detail::session<detail::plain_stream>>(
+            std::move(socket), state);
         {
           std::lock_guard guard{sessions_mutex};
           std::erase_if(sessions, [](auto& w) { return w.expired(); });
@@ -67,9 +73,9 @@ struct server::impl {
     do_accept();
   }
 
-  std::vector<std::shared_ptr<session>> live_sessions() {
+  std::vector<std::shared_ptr<session_base>> live_sessions() {
     std::lock_guard guard{sessions_mutex};
-    std::vector<std::shared_ptr<session>> out;
+    std::vector<std::shared_ptr<session_base>> out;
     for (auto& w : sessions)
       if (auto s = w.lock())
         out.push_back(std::move(s));
@@ -86,6 +92,31 @@ server::server(server_limits limits, handler h, upgrade_handler u)
 
 server::~server() {
   stop();
+}
+
+void server::use_tls(const std::string& cert_chain_file,
+                     const std::string& key_file) {
+  namespace ssl = net::ssl;
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  boost::system::error_code ec;
+  // TLS 1.2 and 1.3 only; the older versions have known breaks.
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2
+                     | ssl::context::no_sslv3 | ssl::context::no_tlsv1
+                     | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
+                   ec);
+  if (!ec)
+    ctx->use_certificate_chain_file(cert_chain_file, ec);
+  if (ec)
+    throw std::system_error(ec, "cannot load TLS certificate " + cert_chain_file);
+  ctx->use_private_key_file(key_file, ssl::context::pem, ec);
+  if (ec)
+    throw std::system_error(ec, "cannot load TLS key " + key_file);
+  std::lock_guard guard{impl_->state.tls_mutex};
+  impl_->state.tls = std::move(ctx);
+}
+
+bool server::tls() const {
+  return impl_->state.tls_context() != nullptr;
 }
 
 std::uint16_t server::start(const std::string& host, std::uint16_t port) {

@@ -57,6 +57,15 @@ public:
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
+  /// Serves HTTPS with this PEM certificate chain and key (OpenSSL). Before
+  /// start(), or again later: connections accepted afterwards use the new
+  /// files (a renewed certificate needs no restart), open ones keep theirs.
+  /// Throws std::system_error naming the file that cannot be loaded; the
+  /// files in use stay in use then.
+  void use_tls(const std::string& cert_chain_file, const std::string& key_file);
+  /// Whether use_tls() succeeded.
+  bool tls() const;
+
   /// Binds host:port (port 0 picks a free one), starts the I/O threads and
   /// returns the bound port. Throws std::system_error when binding fails.
   std::uint16_t start(const std::string& host, std::uint16_t port);

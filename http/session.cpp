@@ -4,6 +4,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -19,12 +20,12 @@ namespace {
 /// The responder handed to handlers. Answers at most once; when every copy
 /// is dropped unanswered, the connection is closed rather than left hanging.
 struct pending_answer {
-  std::weak_ptr<session> owner;
+  std::weak_ptr<session_base> owner;
   std::shared_ptr<lifeline> life;
   net::any_io_executor executor;
   std::atomic<bool> answered{false};
 
-  void answer(std::function<void(std::shared_ptr<session>)> fn) {
+  void answer(std::function<void(std::shared_ptr<session_base>)> fn) {
     if (answered.exchange(true))
       return;
     std::lock_guard guard{life->mutex};
@@ -37,52 +38,92 @@ struct pending_answer {
   }
 
   ~pending_answer() {
-    answer([](std::shared_ptr<session> s) { s->close(); });
+    answer([](std::shared_ptr<session_base> s) { s->close(); });
   }
 };
 
 } // namespace
 
-session::session(net::ip::tcp::socket socket, server_state& state)
-  : stream_(std::move(socket)), state_(state) {
+template <class Stream>
+Stream open_stream(net::ip::tcp::socket socket, net::ssl::context* tls) {
+  if constexpr (std::is_same_v<Stream, tls_stream>)
+    return Stream(std::move(socket), *tls);
+  else
+    return Stream(std::move(socket));
+}
+
+template <class Stream>
+session<Stream>::session(net::ip::tcp::socket socket, server_state& state,
+                         std::shared_ptr<net::ssl::context> tls)
+  : tls_(std::move(tls)),
+    stream_(open_stream<Stream>(std::move(socket), tls_.get())),
+    state_(state) {
   ++state_.open;
 }
 
-session::~session() {
+template <class Stream>
+session<Stream>::~session() {
   --state_.open;
 }
 
-void session::run() {
-  net::dispatch(stream_.get_executor(),
-                [self = shared_from_this()] { self->do_read(); });
+template <class Stream>
+beast::tcp_stream& session<Stream>::tcp() {
+  return beast::get_lowest_layer(stream_);
 }
 
-void session::stop() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] {
+template <class Stream>
+void session<Stream>::run() {
+  net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+    if constexpr (std::is_same_v<Stream, tls_stream>) {
+      // The handshake shares the first request's deadline: a peer that
+      // opens a socket and says nothing must not hold it.
+      self->tcp().expires_after(self->state_.limits.idle_timeout);
+      self->stream_.async_handshake(
+        net::ssl::stream_base::server,
+        beast::bind_front_handler(&session::on_handshake, self));
+    } else {
+      self->do_read();
+    }
+  });
+}
+
+template <class Stream>
+void session<Stream>::on_handshake(beast::error_code ec) {
+  if (ec)
+    return fail(ec, "handshake");
+  do_read();
+}
+
+template <class Stream>
+void session<Stream>::stop() {
+  net::post(stream_.get_executor(), [self = this->shared_from_this()] {
     self->keep_alive_ = false;
     if (!self->busy_)
       self->do_close();
   });
 }
 
-void session::close() {
+template <class Stream>
+void session<Stream>::close() {
   net::post(stream_.get_executor(),
-            [self = shared_from_this()] { self->do_close(); });
+            [self = this->shared_from_this()] { self->do_close(); });
 }
 
-void session::do_read() {
+template <class Stream>
+void session<Stream>::do_read() {
   if (closed_)
     return;
   parser_.emplace();
   parser_->body_limit(state_.limits.body_limit);
   parser_->header_limit(state_.limits.header_limit);
-  stream_.expires_after(state_.limits.idle_timeout);
+  tcp().expires_after(state_.limits.idle_timeout);
   bhttp::async_read(stream_, buffer_, *parser_,
                     beast::bind_front_handler(&session::on_read,
-                                              shared_from_this()));
+                                              this->shared_from_this()));
 }
 
-void session::on_read(beast::error_code ec, std::size_t) {
+template <class Stream>
+void session<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec == bhttp::error::end_of_stream)
     return do_close();
   if (ec == bhttp::error::body_limit)
@@ -100,14 +141,20 @@ void session::on_read(beast::error_code ec, std::size_t) {
   dispatch(parser_->release());
 }
 
-void session::dispatch(bhttp::request<bhttp::string_body> req) {
+template <class Stream>
+void session<Stream>::dispatch(bhttp::request<bhttp::string_body> req) {
   // The handler decides how long it takes; the idle timeout is for reads.
-  stream_.expires_never();
-  if (state_.on_upgrade && beast::websocket::is_upgrade(req)) {
-    upgrade u{stream_.release_socket(), std::move(req)};
-    closed_ = true; // the socket now belongs to the upgrade handler
-    state_.on_upgrade(u);
-    return;
+  tcp().expires_never();
+  if constexpr (std::is_same_v<Stream, plain_stream>) {
+    // WebSockets are served on plain listeners only (the emulator's https
+    // listeners speak REST alone); over TLS an upgrade request reaches the
+    // normal handler, which refuses it.
+    if (state_.on_upgrade && beast::websocket::is_upgrade(req)) {
+      upgrade u{stream_.release_socket(), std::move(req)};
+      closed_ = true; // the socket now belongs to the upgrade handler
+      state_.on_upgrade(u);
+      return;
+    }
   }
   request r;
   r.method = std::string(req.method_string());
@@ -117,7 +164,7 @@ void session::dispatch(bhttp::request<bhttp::string_body> req) {
     r.headers.add(std::string(f.name_string()), std::string(f.value()));
   r.body = std::move(req.body());
   beast::error_code ignored;
-  auto peer = stream_.socket().remote_endpoint(ignored);
+  auto peer = tcp().socket().remote_endpoint(ignored);
   if (!ignored)
     r.remote_address = peer.address().to_string();
   version_ = req.version();
@@ -126,20 +173,21 @@ void session::dispatch(bhttp::request<bhttp::string_body> req) {
   // Nothing else keeps the session alive while the handler works: no
   // operation is pending on the socket. Released when the answer is written
   // or the connection closes.
-  self_ = shared_from_this();
+  self_ = this->shared_from_this();
   auto pending = std::make_shared<pending_answer>();
-  pending->owner = weak_from_this();
+  pending->owner = this->weak_from_this();
   pending->life = state_.life;
   pending->executor = stream_.get_executor();
   responder respond = [pending](response res) {
-    pending->answer([res = std::move(res)](std::shared_ptr<session> s) mutable {
+    pending->answer([res = std::move(res)](std::shared_ptr<session_base> s) mutable {
       s->send(std::move(res));
     });
   };
   state_.on_request(std::move(r), std::move(respond));
 }
 
-void session::send(response r) {
+template <class Stream>
+void session<Stream>::send(response r) {
   if (closed_)
     return;
   auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
@@ -153,15 +201,16 @@ void session::send(response r) {
   res->body() = std::move(r.body);
   res->prepare_payload();
   // A client that stops reading must not hold the connection forever.
-  stream_.expires_after(state_.limits.idle_timeout);
+  tcp().expires_after(state_.limits.idle_timeout);
   bhttp::async_write(stream_, *res,
-                     [self = shared_from_this(), res, keep](
+                     [self = this->shared_from_this(), res, keep](
                        beast::error_code ec, std::size_t n) {
                        self->on_write(keep, ec, n);
                      });
 }
 
-void session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+template <class Stream>
+void session<Stream>::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
   busy_ = false;
   self_.reset(); // the completion handler holds its own reference
   if (ec)
@@ -171,10 +220,11 @@ void session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
   do_read();
 }
 
-void session::refuse(unsigned status) {
+template <class Stream>
+void session<Stream>::refuse(unsigned status) {
   keep_alive_ = false;
   busy_ = true;
-  self_ = shared_from_this();
+  self_ = this->shared_from_this();
   // The same error envelope as every API answer (API.md), with a fixed
   // code per refusal: clients parse one shape whatever refused them.
   const char* code = status == 413   ? "body_too_large"
@@ -186,22 +236,35 @@ void session::refuse(unsigned status) {
                         + std::string(reason_phrase(status)) + "\"}}"));
 }
 
-void session::do_close() {
+template <class Stream>
+void session<Stream>::do_close() {
   if (closed_)
     return;
   closed_ = true;
   self_.reset(); // callers hold their own reference
   beast::error_code ignored;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-  stream_.close();
+  if constexpr (std::is_same_v<Stream, tls_stream>) {
+    // Best effort close_notify, bounded: a peer that never answers it must
+    // not keep the socket open.
+    tcp().expires_after(std::chrono::seconds(1));
+    stream_.async_shutdown([self = this->shared_from_this()](
+                             beast::error_code) { self->tcp().close(); });
+    return;
+  }
+  tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  tcp().close();
 }
 
-void session::fail(beast::error_code ec, const char* what) {
+template <class Stream>
+void session<Stream>::fail(beast::error_code ec, const char* what) {
   // Timeouts, resets and aborts are the normal end of a connection; there
   // is nobody to tell, so the connection is just closed.
   (void)ec;
   (void)what;
   do_close();
 }
+
+template class session<plain_stream>;
+template class session<tls_stream>;
 
 } // namespace socialcrm::http::detail

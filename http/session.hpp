@@ -1,18 +1,20 @@
 #pragma once
 
-// Internal to socialcrm_http: one HTTP connection. Included only by
-// server.cpp and session.cpp (the two translation units that pay for
-// Beast on the server side).
+// Internal to socialcrm_http: one HTTP connection, over plain TCP or TLS.
+// Included only by server.cpp and session.cpp (the two translation units
+// that pay for Beast on the server side).
 
 #include <utility>
 
 #include "http/server.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <atomic>
 #include <memory>
@@ -37,32 +39,63 @@ struct server_state {
   std::shared_ptr<lifeline> life = std::make_shared<lifeline>();
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open{0};
+  /// The TLS context new connections use; null serves plain HTTP. Replaced
+  /// whole on a reload, so connections keep the context they started with.
+  std::mutex tls_mutex;
+  std::shared_ptr<boost::asio::ssl::context> tls;
+
+  std::shared_ptr<boost::asio::ssl::context> tls_context() {
+    std::lock_guard guard{tls_mutex};
+    return tls;
+  }
 };
 
-class session : public std::enable_shared_from_this<session> {
+/// What the server and the responders need of a connection, whatever its
+/// stream.
+class session_base {
 public:
-  session(boost::asio::ip::tcp::socket socket, server_state& state);
-  ~session();
-
-  void run();
+  virtual ~session_base() = default;
+  virtual void run() = 0;
   /// Graceful: closes now when idle, after the response in flight
   /// otherwise. Call on any thread.
-  void stop();
+  virtual void stop() = 0;
   /// Closes at once. Call on any thread.
-  void close();
+  virtual void close() = 0;
+  /// Writes the answer to the request being handled (on the I/O thread).
+  virtual void send(response r) = 0;
+};
+
+using plain_stream = boost::beast::tcp_stream;
+using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+template <class Stream>
+class session : public session_base,
+                public std::enable_shared_from_this<session<Stream>> {
+public:
+  /// `tls` is the context of a tls_stream session, null for plain ones.
+  session(boost::asio::ip::tcp::socket socket, server_state& state,
+          std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
+  ~session() override;
+
+  void run() override;
+  void stop() override;
+  void close() override;
+  void send(response r) override;
 
 private:
+  void on_handshake(boost::beast::error_code ec);
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void dispatch(boost::beast::http::request<boost::beast::http::string_body>
                   req);
-  void send(response r);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t);
   void do_close();
   void refuse(unsigned status); // answer an unparseable request and close
   void fail(boost::beast::error_code ec, const char* what);
+  boost::beast::tcp_stream& tcp();
 
-  boost::beast::tcp_stream stream_;
+  std::shared_ptr<boost::asio::ssl::context> tls_; // keeps tls streams' context
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<
     boost::beast::http::request_parser<boost::beast::http::string_body>>
@@ -74,5 +107,8 @@ private:
   bool closed_ = false;
   std::shared_ptr<session> self_; // set while a handler owes an answer
 };
+
+extern template class session<plain_stream>;
+extern template class session<tls_stream>;
 
 } // namespace socialcrm::http::detail
