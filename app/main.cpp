@@ -50,10 +50,18 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--poll-interval", serve.poll_interval,
                         "seconds between polls when rate limits allow");
 
-  std::string sim_listen = "127.0.0.1:8090";
-  sim_cli_options sim;
+  sim_flags sim;
   auto* sim_cmd = app.add_subcommand("sim", "run the network emulator");
-  sim_cmd->add_option("--listen", sim_listen, "HOST:PORT to serve on");
+  sim_cmd->add_option("--listen", sim.listen,
+                      "HOST:PORT of the listener with every network under "
+                      "its prefix (/x, /mastodon, ...); the networks' own "
+                      "listeners take the next five ports");
+  sim_cmd->add_option("--network-listen", sim.network_listen,
+                      "NAME=HOST:PORT where one network is served at the "
+                      "root, as its real host");
+  sim_cmd->add_option("--tls", sim.tls_dir,
+                      "DIR: serve https on the networks' listeners with a "
+                      "private CA made in DIR (clients trust DIR/ca.pem)");
   sim_cmd->add_option("--seed", sim.seed, "seed of the synthetic population");
   sim_cmd->add_option("--rate", sim.rate, "generated posts per second")
     ->check(CLI::Range(0.0, 10000.0));
@@ -79,12 +87,12 @@ int main(int argc, char** argv) {
     }
     return run_serve(*opts);
   }
-  auto ep = parse_endpoint(sim_listen);
-  if (!ep) {
-    std::fprintf(stderr, "socialcrm sim: --listen: %s [%s]\n",
-                 ep.error().message.c_str(), ep.error().code.c_str());
+  auto sim_opts = resolve_sim(sim);
+  if (!sim_opts) {
+    std::fprintf(stderr, "socialcrm sim: %s [%s]\n",
+                 sim_opts.error().message.c_str(),
+                 sim_opts.error().code.c_str());
     return exit_bad_arguments;
   }
-  sim.listen = *ep;
-  return run_sim(sim);
+  return run_sim(*sim_opts);
 }

@@ -1,6 +1,7 @@
 #include "app/options.hpp"
 
 #include <charconv>
+#include <filesystem>
 #include <toml++/toml.h>
 
 namespace socialcrm::app {
@@ -83,6 +84,15 @@ std::optional<error_info> read_config(const std::string& path,
                                           + "] client_secret without client_id");
       if (id)
         out.oauth_clients[*net] = {*id, secret.value_or("")};
+      if (auto ca = t["ca_file"].value<std::string>()) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(*ca, ec))
+          return make_error("bad_config", "config file " + path + ": [networks."
+                                            + std::string(name.str())
+                                            + "] ca_file " + *ca
+                                            + " is not a readable file");
+        out.network_ca_files[*net] = *ca;
+      }
     }
   }
   if (auto listen = cfg["server"]["listen"].value<std::string>()) {
@@ -211,6 +221,35 @@ expected<serve_options> resolve(const serve_flags& flags) {
         && out.poll_interval_s <= max_poll_interval_s))
     return make_error("bad_poll_interval",
                       "--poll-interval must be between 0.1 and 3600 seconds");
+  return out;
+}
+
+expected<sim_cli_options> resolve_sim(const sim_flags& flags) {
+  sim_cli_options out;
+  auto listen = parse_endpoint(flags.listen);
+  if (!listen)
+    return make_error(listen.error().code, "--listen: " + listen.error().message);
+  out.listen = *listen;
+  out.seed = flags.seed;
+  out.rate = flags.rate;
+  out.tls_dir = flags.tls_dir;
+  for (const auto& item : flags.network_listen) {
+    auto eq = item.find('=');
+    if (eq == std::string::npos)
+      return make_error("bad_flag", "--network-listen '" + item
+                                      + "' is not NAME=HOST:PORT");
+    auto name = item.substr(0, eq);
+    if (!parse_network(name))
+      return make_error("unknown_network",
+                        "--network-listen: no network is called '" + name
+                          + "' (x, facebook, googleplus, mastodon, bluesky)");
+    auto ep = parse_endpoint(item.substr(eq + 1));
+    if (!ep)
+      return make_error(ep.error().code,
+                        "--network-listen " + name + ": " + ep.error().message);
+    if (!out.network_listen.emplace(name, *ep).second)
+      return make_error("bad_flag", "--network-listen names " + name + " twice");
+  }
   return out;
 }
 

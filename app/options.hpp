@@ -30,6 +30,9 @@ struct serve_options {
   std::string role = "all"; // all, core, poller, gateway
   std::optional<endpoint> join;
   std::map<network, std::string> network_urls; // base URL per network
+  /// [networks.NAME] ca_file: PEM certificates trusted for that network's
+  /// https base URL instead of the system's store.
+  std::map<network, std::string> network_ca_files;
   /// OAuth client of this deployment per network ([networks.NAME]
   /// client_id / client_secret): what token refreshes and linking use.
   std::map<network, std::pair<std::string, std::string>> oauth_clients;
@@ -63,7 +66,24 @@ struct sim_cli_options {
   endpoint listen{"127.0.0.1", 8090};
   std::uint64_t seed = 1;
   double rate = 0;
+  /// Root listeners named by --network-listen; the others follow --listen.
+  std::map<std::string, endpoint> network_listen;
+  std::string tls_dir; // --tls DIR: https on the root listeners
 };
+
+/// Raw values of the sim flags before validation (what CLI11 fills).
+struct sim_flags {
+  std::string listen = "127.0.0.1:8090";
+  std::uint64_t seed = 1;
+  double rate = 0;
+  std::vector<std::string> network_listen; // "NAME=HOST:PORT"
+  std::string tls_dir;
+};
+
+/// Validates the sim flags: `bad_endpoint` for a HOST:PORT that is not
+/// one, `unknown_network` for a name that is no network's, `bad_flag` for a
+/// network named twice or without '='.
+expected<sim_cli_options> resolve_sim(const sim_flags& flags);
 
 /// Raw values of the serve flags before validation (what CLI11 fills).
 struct serve_flags {

@@ -7,6 +7,7 @@
 #include "app/demo.hpp"
 #include "app/ingestion.hpp"
 #include "app/signals.hpp"
+#include "networks/oauth.hpp"
 #include "sim/emulator.hpp"
 #include "web/bootstrap.hpp"
 #include "web/service.hpp"
@@ -72,10 +73,20 @@ int run_serve(const serve_options& given) {
     }
     spdlog::info("emulator (X, Facebook, Google+, Mastodon, Bluesky) at {}",
                  emulator->base_url());
-    // The demo's networks are the emulator's, unless a flag said otherwise.
-    for (auto net : all_networks)
-      opts.network_urls.emplace(net, emulator->base_url() + "/"
-                                       + std::string(to_string(net)));
+    // The demo's networks are the emulator's, each at the root of its own
+    // listener as a real host is, unless a flag said otherwise.
+    for (auto net : all_networks) {
+      auto url = emulator->network_url(std::string(to_string(net)));
+      opts.network_urls.emplace(net, url);
+      // A root-mounted emulator looks like any host: link through it with
+      // the client the emulator issues every demo token to (it accepts any
+      // client), unless the config names one.
+      if (opts.network_urls[net] == url && net != network::mastodon
+          && net != network::bluesky)
+        opts.oauth_clients.emplace(
+          net, std::pair{std::string(networks::emulator_client_id),
+                         std::string(networks::emulator_client_secret)});
+    }
     auto demo = prepare_demo(emulator->base_url(), opts.data_dir,
                              database_path(opts));
     if (!demo) {
@@ -190,14 +201,22 @@ int run_sim(const sim_cli_options& opts) {
   sim_opts.port = opts.listen.port;
   sim_opts.seed = opts.seed;
   sim_opts.rate = opts.rate;
+  sim_opts.tls_dir = opts.tls_dir;
+  for (const auto& [name, ep] : opts.network_listen)
+    sim_opts.network_listen[name] = {ep.host, ep.port};
   sim::emulator emulator(sim_opts);
   try {
     emulator.start();
   } catch (const std::exception& e) {
-    spdlog::error("cannot listen on {}: {}", opts.listen.to_string(), e.what());
+    spdlog::error("cannot start the emulator on {}: {}",
+                  opts.listen.to_string(), e.what());
     return 1;
   }
   std::printf("socialcrm sim listening on %s\n", emulator.base_url().c_str());
+  for (const auto& ep : emulator.network_endpoints())
+    std::printf("socialcrm sim %s at %s\n", ep.network.c_str(), ep.url.c_str());
+  if (!emulator.ca_file().empty())
+    std::printf("socialcrm sim ca %s\n", emulator.ca_file().c_str());
   std::fflush(stdout);
   wait_for_stop_signal();
   emulator.stop();

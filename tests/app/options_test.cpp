@@ -101,6 +101,22 @@ TEST_CASE("the config file sets networks and is checked", "[options]") {
     CHECK(o->oauth_clients.at(network::mastodon).first == "abc");
     CHECK(o->oauth_clients.at(network::mastodon).second == "s3");
   }
+  SECTION("a CA file per network is taken when it exists, refused by name "
+          "when it does not") {
+    f.data_dir = "d";
+    auto ca = write("-----BEGIN CERTIFICATE-----\n");
+    f.config_file = write("[networks.x]\nbase_url = \"https://x.internal\"\n"
+                          "ca_file = \"" + ca + "\"\n");
+    auto o = resolve(f);
+    REQUIRE(o);
+    CHECK(o->network_ca_files.at(network::x) == ca);
+    f.config_file = write("[networks.x]\nbase_url = \"https://x.internal\"\n"
+                          "ca_file = \"/nonexistent/ca.pem\"\n");
+    auto bad = resolve(f);
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().code == "bad_config");
+    CHECK_THAT(bad.error().message, Catch::Contains("[networks.x] ca_file"));
+  }
   SECTION("a client secret without its id is refused") {
     f.data_dir = "d";
     f.config_file = write("[networks.x]\nbase_url = \"https://api.x.com\"\n"
@@ -152,4 +168,27 @@ TEST_CASE("the config file sets networks and is checked", "[options]") {
     f.config_file = write("[networks.x]\nbase_url = \"ftp://x\"\n");
     CHECK_THAT(resolve(f).error().message, Catch::Contains("base_url"));
   }
+}
+
+TEST_CASE("sim flags name each network's listener and are checked",
+          "[options]") {
+  sim_flags f;
+  f.listen = "127.0.0.1:8090";
+  f.network_listen = {"x=127.0.0.1:9001", "bluesky=[::1]:0"};
+  auto o = resolve_sim(f);
+  REQUIRE(o);
+  CHECK(o->listen.port == 8090);
+  CHECK(o->network_listen.at("x").port == 9001);
+  CHECK(o->network_listen.at("bluesky").host == "::1");
+  f.network_listen = {"orkut=127.0.0.1:1"};
+  CHECK(resolve_sim(f).error().code == "unknown_network");
+  f.network_listen = {"x=127.0.0.1"};
+  CHECK(resolve_sim(f).error().code == "bad_endpoint");
+  f.network_listen = {"x"};
+  CHECK(resolve_sim(f).error().code == "bad_flag");
+  f.network_listen = {"x=127.0.0.1:1", "x=127.0.0.1:2"};
+  CHECK(resolve_sim(f).error().code == "bad_flag");
+  f.network_listen = {};
+  f.listen = "nowhere";
+  CHECK(resolve_sim(f).error().code == "bad_endpoint");
 }

@@ -47,3 +47,41 @@ TEST_CASE("socialcrm sim listens on the port it prints, serves the control "
   sim.signal(SIGTERM);
   CHECK(sim.wait() == 0);
 }
+
+TEST_CASE("socialcrm sim prints where each network is served at its root, "
+          "honours --network-listen, and refuses a network it does not know",
+          "[sim][process][root][integration]") {
+  auto port = socialcrm::test::free_port();
+  child_process sim({SOCIALCRM_BINARY, "sim", "--listen", "127.0.0.1:0",
+                     "--network-listen",
+                     "mastodon=127.0.0.1:" + std::to_string(port)});
+  // One line per network, in the order they are registered.
+  auto mastodon = "http://127.0.0.1:" + std::to_string(port);
+  for (std::string id : {"x", "facebook", "googleplus", "mastodon", "bluesky"}) {
+    INFO(id << " stdout: " << sim.out() << "\nstderr: " << sim.err());
+    REQUIRE(sim.wait_for_line("socialcrm sim " + id + " at "
+                              + (id == "mastodon" ? mastodon
+                                                  : "http://127.0.0.1:")));
+  }
+  // Mastodon's own instance endpoint, at the root of the port asked for.
+  auto r = socialcrm::http::client().get(mastodon + "/api/v2/instance");
+  REQUIRE(r.ok());
+  CHECK(r->status == 200);
+  sim.signal(SIGTERM);
+  CHECK(sim.wait() == 0);
+
+  for (std::vector<std::string> bad :
+       {std::vector<std::string>{"--network-listen", "myspace=127.0.0.1:0"},
+        {"--network-listen", "x=nowhere"},
+        {"--network-listen", "x"},
+        {"--network-listen", "x=127.0.0.1:0", "--network-listen",
+         "x=127.0.0.1:0"}}) {
+    std::vector<std::string> argv{SOCIALCRM_BINARY, "sim", "--listen",
+                                  "127.0.0.1:0"};
+    argv.insert(argv.end(), bad.begin(), bad.end());
+    auto refused = socialcrm::test::run(argv);
+    INFO(bad.back() << ": " << refused.err);
+    CHECK(refused.code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("--network-listen"));
+  }
+}
