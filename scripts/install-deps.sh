@@ -44,13 +44,16 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# playwright-core at the version package-lock.json pins; nothing when it is
-# already there.
+# The npm packages of the tests (playwright-core for the browser tests, the
+# networks' client libraries for tests/clients) at the versions
+# package-lock.json pins: `npm ci` whenever the lock file changed since the
+# last install, nothing otherwise.
 if [[ $with_browser -eq 1 ]]; then
-  wanted=$(cd "$root" && node -p "require('./package-lock.json').packages['node_modules/playwright-core'].version")
-  have=$(cd "$root" && node -p "try { require('./node_modules/playwright-core/package.json').version } catch { '' }")
-  if [[ "$wanted" != "$have" ]]; then
-    echo "socialcrm: installing playwright-core $wanted (npm ci)"
+  stamp="$root/node_modules/.socialcrm-lock.sha256"
+  wanted=$(sha256sum "$root/package-lock.json" | cut -d' ' -f1)
+  if [[ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
+    echo "socialcrm: installing the npm packages package-lock.json pins (npm ci)"
     (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$wanted" > "$stamp"
   fi
 fi

@@ -18,7 +18,7 @@ export const WAIT_MS = 30000;
 /** How long a process gets to print its ready line. */
 const START_MS = 30000;
 
-function binaryPath() {
+export function binaryPath() {
   const i = process.argv.indexOf('--binary');
   const bin = i > 0 ? process.argv[i + 1] : process.env.SOCIALCRM_BINARY;
   if (!bin || !existsSync(bin)) throw new Error(`socialcrm binary not found (${bin}); pass --binary PATH`);
