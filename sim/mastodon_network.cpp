@@ -3,7 +3,6 @@
 #include "http/url.hpp"
 #include "sim/mastodon.hpp"
 #include "sim/multipart.hpp"
-#include "sim/oauth.hpp"
 
 #include <charconv>
 #include <cstdio>
@@ -31,11 +30,6 @@ constexpr std::uint64_t account_id_base = 109000000000000000ULL;
 /// is unavailable (errors.503 of its locale files).
 constexpr const char* unavailable_message =
   "The page could not be served due to a temporary server failure.";
-
-std::string media_extension(const std::string& content_type) {
-  auto slash = content_type.find('/');
-  return slash == std::string::npos ? "bin" : content_type.substr(slash + 1);
-}
 
 /// ISO 8601 with microseconds, as Mastodon writes X-RateLimit-Reset
 /// (Time#iso8601(6)).
@@ -259,8 +253,7 @@ void mastodon_network::on_item_added(world& w, const item& it) {
     return;
   if (!w.find_user(id(), it.to_account))
     return;
-  notifications_.push_back({w.next_number(), "mention", it.to_account,
-                            it.author_id, it.id, it.created_at});
+  notify(w, "mention", it.to_account, it.author_id, it.id, it.created_at);
 }
 
 http::response mastodon_network::server_error(const call&, world&) {
@@ -299,7 +292,86 @@ http::response mastodon_network::handle(const call& c, world& w) {
   return r;
 }
 
-// --- entities --------------------------------------------------------------
+http::response mastodon_network::route_api(const call& c, world& w,
+                                           const caller& who) {
+  auto s = c.segments(); // "api", "v1", ...
+  const auto& m = c.method();
+  auto is = [&](std::initializer_list<const char*> parts) {
+    if (s.size() != parts.size())
+      return false;
+    std::size_t i = 0;
+    for (const char* p : parts) {
+      if (std::string_view(p) != "*" && s[i] != p)
+        return false;
+      ++i;
+    }
+    return true;
+  };
+  if (m == "POST" && is({"api", "v1", "apps"}))
+    return create_app(c, w);
+  if (m == "GET" && is({"api", "v1", "apps", "verify_credentials"}))
+    return verify_app(c, w, who);
+  if (m == "GET" && is({"api", "v1", "instance"}))
+    return instance(c, w, false);
+  if (m == "GET" && is({"api", "v2", "instance"}))
+    return instance(c, w, true);
+  if (m == "GET" && is({"api", "v1", "accounts", "verify_credentials"}))
+    return verify_credentials(c, w, who);
+  if (m == "GET" && is({"api", "v1", "accounts", "lookup"}))
+    return lookup_account(c, w, who);
+  if (m == "GET" && is({"api", "v1", "accounts", "*"}))
+    return get_account(c, w, who, s[3]);
+  if (m == "GET" && is({"api", "v1", "accounts", "*", "statuses"}))
+    return account_statuses(c, w, who, s[3]);
+  if (m == "GET" && is({"api", "v1", "notifications"}))
+    return notifications(c, w, who);
+  if (m == "GET" && is({"api", "v2", "search"}))
+    return search(c, w, who);
+  if (m == "POST" && is({"api", "v1", "statuses"}))
+    return create_status(c, w, who);
+  if (m == "GET" && is({"api", "v1", "statuses", "*"}))
+    return get_status(c, w, who, s[3]);
+  if (m == "POST" && is({"api", "v1", "statuses", "*", "favourite"}))
+    return favourite(c, w, who, s[3]);
+  if (m == "POST" && is({"api", "v1", "statuses", "*", "reblog"}))
+    return reblog(c, w, who, s[3]);
+  if (m == "GET" && is({"api", "v1", "conversations"}))
+    return conversations(c, w, who);
+  if (m == "POST" && (is({"api", "v1", "media"}) || is({"api", "v2", "media"})))
+    return upload_media(c, w, who);
+  if (m == "GET" && is({"api", "v1", "media", "*"}))
+    return get_media(c, w, who, s[3]);
+  return not_found();
+}
+
+std::optional<http::response> require_user(const caller& who,
+                                           std::string_view scope) {
+  if (!who.tok)
+    return error(401, who.rejected.empty() ? "The access token is invalid"
+                                           : who.rejected);
+  if (!has_scope(*who.tok, scope))
+    return error(403, "This action is outside the authorized scopes");
+  if (!who.me)
+    return error(422, "This method requires an authenticated user");
+  return std::nullopt;
+}
+
+bool truthy(const std::optional<std::string>& v) {
+  return v && (*v == "true" || *v == "1");
+}
+
+std::vector<std::uint64_t> keys_of(const std::vector<const item*>& items) {
+  std::vector<std::uint64_t> keys;
+  for (const item* s : items)
+    keys.push_back(parse_id(s->id).value_or(0));
+  return keys;
+}
+
+bool newest_first(const item* a, const item* b) {
+  return parse_id(a->id).value_or(0) > parse_id(b->id).value_or(0);
+}
+
+// --- visibility --------------------------------------------------------------
 
 std::string mastodon_network::visibility_of(const item& s) const {
   if (auto it = visibility_.find(s.id); it != visibility_.end())
@@ -312,135 +384,6 @@ bool mastodon_network::visible_to(const item& s, const caller& who) const {
   if (v == "public" || v == "unlisted")
     return true;
   return who.me && (who.me->id == s.author_id || who.me->id == s.to_account);
-}
-
-json mastodon_network::account_json(const call& c, world& w,
-                                    const user& u) const {
-  std::size_t statuses = 0;
-  std::int64_t last = 0;
-  for (const item* s : w.items(id()))
-    if (s->author_id == u.id && visibility_of(*s) != "direct") {
-      ++statuses;
-      last = std::max(last, s->created_at);
-    }
-  // The default avatar every Mastodon instance serves for accounts
-  // without one.
-  std::string avatar = c.base_url + "/avatars/original/missing.png";
-  std::string header = c.base_url + "/headers/original/missing.png";
-  json j = {{"id", u.id},
-            {"username", u.handle},
-            {"acct", u.handle},
-            {"display_name", u.name},
-            {"locked", false},
-            {"bot", false},
-            {"discoverable", true},
-            {"group", false},
-            {"created_at", iso_time(u.created_at).substr(0, 11) + "00:00:00.000Z"},
-            {"note", ""},
-            {"url", c.base_url + "/@" + u.handle},
-            {"uri", c.base_url + "/users/" + u.handle},
-            {"avatar", avatar},
-            {"avatar_static", avatar},
-            {"header", header},
-            {"header_static", header},
-            {"followers_count", 0},
-            {"following_count", 0},
-            {"statuses_count", statuses},
-            {"last_status_at", nullptr},
-            {"emojis", json::array()},
-            {"fields", json::array()}};
-  if (last != 0)
-    j["last_status_at"] = iso_time(last).substr(0, 10); // a date only
-  return j;
-}
-
-json mastodon_network::status_json(const call& c, world& w, const item& s,
-                                   const caller& who) const {
-  const user* author = w.find_user(id(), s.author_id);
-  std::string handle = author ? author->handle : s.author_id;
-  std::string content;
-  for (char ch : html_escape(s.text))
-    content += ch == '\n' ? std::string("<br />") : std::string(1, ch);
-  json j = {{"id", s.id},
-            {"created_at", iso_time(s.created_at)},
-            {"in_reply_to_id", nullptr},
-            {"in_reply_to_account_id", nullptr},
-            {"sensitive", false},
-            {"spoiler_text", ""},
-            {"visibility", visibility_of(s)},
-            {"language", "en"},
-            {"uri", c.base_url + "/users/" + handle + "/statuses/" + s.id},
-            {"url", c.base_url + "/@" + handle + "/" + s.id},
-            {"replies_count", 0},
-            {"reblogs_count", s.reposted_by.size()},
-            {"favourites_count", s.liked_by.size()},
-            {"edited_at", nullptr},
-            {"content", "<p>" + content + "</p>"},
-            {"reblog", nullptr},
-            {"application", nullptr},
-            {"account", author ? account_json(c, w, *author) : json(nullptr)},
-            {"media_attachments", json::array()},
-            {"mentions", json::array()},
-            {"tags", json::array()},
-            {"emojis", json::array()},
-            {"card", nullptr},
-            {"poll", nullptr}};
-  if (const item* parent = w.find_item(id(), s.in_reply_to)) {
-    j["in_reply_to_id"] = parent->id;
-    j["in_reply_to_account_id"] = parent->author_id;
-  }
-  std::size_t replies = 0;
-  for (const item* other : w.items(id()))
-    replies += other->in_reply_to == s.id;
-  j["replies_count"] = replies;
-  if (!s.to_account.empty())
-    if (const user* to = w.find_user(id(), s.to_account))
-      j["mentions"].push_back({{"id", to->id},
-                               {"username", to->handle},
-                               {"url", c.base_url + "/@" + to->handle},
-                               {"acct", to->handle}});
-  for (const auto& m : s.media_ids) {
-    const media* md = w.find_media(id(), m);
-    std::string type = md ? md->content_type : "image/png";
-    std::string kind = type.rfind("video/", 0) == 0 ? "video" : "image";
-    std::string file = c.base_url + "/system/media_attachments/files/" + m;
-    j["media_attachments"].push_back(
-      {{"id", m},
-       {"type", kind},
-       {"url", file + "/original." + media_extension(type)},
-       {"preview_url", file + "/small." + media_extension(type)},
-       {"remote_url", nullptr},
-       {"text_url", nullptr},
-       {"meta", json::object()},
-       {"description", nullptr},
-       {"blurhash", nullptr}});
-  }
-  if (auto app = application_of_.find(s.id); app != application_of_.end())
-    j["application"] = {{"name", app->second}, {"website", nullptr}};
-  // Viewer-relative fields are only present for a signed-in viewer.
-  if (who.me) {
-    j["favourited"] = s.liked_by.count(who.me->id) > 0;
-    j["reblogged"] = s.reposted_by.count(who.me->id) > 0;
-    j["muted"] = false;
-    j["bookmarked"] = false;
-    if (s.author_id == who.me->id)
-      j["pinned"] = false;
-  }
-  return j;
-}
-
-json mastodon_network::notification_json(const call& c, world& w,
-                                         const notification& n,
-                                         const caller& who) const {
-  json j = {{"id", std::to_string(n.id)},
-            {"type", n.type},
-            {"created_at", iso_time(n.created_at)},
-            {"account", nullptr}};
-  if (const user* from = w.find_user(id(), n.account_id))
-    j["account"] = account_json(c, w, *from);
-  if (const item* s = w.find_item(id(), n.status_id))
-    j["status"] = status_json(c, w, *s, who);
-  return j;
 }
 
 } // namespace mastodon

@@ -1,10 +1,13 @@
 #pragma once
 
-// Internal to the Mastodon module: the class and what its three files share.
-// mastodon_network.cpp: routing, tokens, rate limits, error bodies,
-// entities (Account, Status, Notification), Link pagination;
-// mastodon_api.cpp: the /api endpoints; mastodon_oauth.cpp: app
-// registration and OAuth (authorize, token, revoke).
+// Internal to the Mastodon module: the class and what its files share.
+// mastodon_network.cpp: routing, tokens, rate limits, error bodies, Link
+// pagination; mastodon_entities.cpp: the entities as Mastodon 4.3 renders
+// them (Account, CredentialAccount, Status, MediaAttachment, Notification);
+// mastodon_statuses.cpp: posting, favourites, reblogs;
+// mastodon_accounts.cpp: accounts, notifications, search;
+// mastodon_instance.cpp: conversations, media uploads, the instance;
+// mastodon_oauth.cpp: app registration and OAuth (authorize, token, revoke).
 
 #include "sim/network.hpp"
 #include "sim/world.hpp"
@@ -39,6 +42,15 @@ inline constexpr std::size_t statuses_max = 40;
 /// Mastodon 4.0).
 inline constexpr std::size_t max_media_per_status = 4;
 inline constexpr std::size_t max_image_bytes = 16 * 1024 * 1024;
+/// Favourites and reblogs of one status notify as one group while they
+/// keep coming within 12 hours (Notification::Groups,
+/// MAXIMUM_GROUP_SPAN_HOURS).
+inline constexpr std::int64_t group_span_s = 12 * 60 * 60;
+/// The Mastodon release the emulator renders: entities carry what 4.3.0
+/// added (Account.indexable, Notification.group_key, ...) and nothing of
+/// later releases; 4.3.0 is `mastodon` API version 2 (api_versions).
+inline constexpr const char* emulated_version = "4.3.0";
+inline constexpr int emulated_api_version = 2;
 
 /// Who calls: the token (nullptr without a valid one) and its user
 /// (nullptr for app tokens from client_credentials).
@@ -59,6 +71,9 @@ struct notification {
   std::string account_id;
   std::string status_id;
   std::int64_t created_at = 0;
+  /// Set for the groupable types (favourite, reblog); the others render
+  /// as "ungrouped-{id}".
+  std::string group_key;
 };
 
 /// One page request in Mastodon's id-based pagination.
@@ -80,20 +95,31 @@ public:
   std::size_t max_generated_text() const override { return 200; }
   void on_item_added(world& w, const item& it) override;
 
-  // --- rendering (mastodon_network.cpp) -----------------------------------
+  // --- rendering (mastodon_entities.cpp) ----------------------------------
   nlohmann::json account_json(const call& c, world& w, const user& u) const;
+  /// The signed-in user's own account: Account plus `source` and `role`.
+  nlohmann::json credential_account_json(const call& c, world& w,
+                                         const user& u) const;
   nlohmann::json status_json(const call& c, world& w, const item& s,
                              const caller& who) const;
   nlohmann::json notification_json(const call& c, world& w,
                                    const notification& n,
                                    const caller& who) const;
+  /// A MediaAttachment of the world's media `media_id`.
+  nlohmann::json media_entity(const call& c, world& w,
+                              const std::string& media_id) const;
+  /// Stores a notification of `recipient`, with its group key.
+  void notify(world& w, std::string type, std::string recipient,
+              std::string account, std::string status,
+              std::int64_t created_at);
   /// "public", "unlisted", "private" or "direct".
   std::string visibility_of(const item& s) const;
   /// Whether `who` may see `s` (direct statuses: author and recipient).
   bool visible_to(const item& s, const caller& who) const;
 
-  // --- endpoints (mastodon_api.cpp) ---------------------------------------
+  // --- endpoints (routing in mastodon_network.cpp) ------------------------
   http::response route_api(const call& c, world& w, const caller& who);
+  // mastodon_accounts.cpp
   http::response verify_credentials(const call& c, world& w,
                                     const caller& who);
   http::response lookup_account(const call& c, world& w, const caller& who);
@@ -104,6 +130,7 @@ public:
                                   const std::string& account_id);
   http::response notifications(const call& c, world& w, const caller& who);
   http::response search(const call& c, world& w, const caller& who);
+  // mastodon_statuses.cpp
   http::response create_status(const call& c, world& w, const caller& who);
   http::response get_status(const call& c, world& w, const caller& who,
                             const std::string& status_id);
@@ -111,8 +138,11 @@ public:
                            const std::string& status_id);
   http::response reblog(const call& c, world& w, const caller& who,
                         const std::string& status_id);
+  // mastodon_instance.cpp
   http::response conversations(const call& c, world& w, const caller& who);
   http::response upload_media(const call& c, world& w, const caller& who);
+  http::response get_media(const call& c, world& w, const caller& who,
+                           const std::string& media_id);
   http::response instance(const call& c, world& w, bool v2);
 
   // --- OAuth (mastodon_oauth.cpp) -----------------------------------------
@@ -138,9 +168,31 @@ public:
   std::map<std::string, std::string, std::less<>> application_of_;
   /// Conversation key of the world -> Mastodon's numeric conversation id.
   std::map<std::string, std::string, std::less<>> conversation_ids_;
+  /// Media id -> the alternative text given at upload.
+  std::map<std::string, std::string, std::less<>> media_descriptions_;
+  /// client_id of a registered app -> the app's id.
+  std::map<std::string, std::string, std::less<>> app_ids_;
+  /// "recipient/type-status" -> the hour bucket of its open notification
+  /// group and when the group closes (Mastodon keeps it in Redis).
+  struct open_group {
+    std::int64_t hour_bucket = 0;
+    std::int64_t expires_at = 0;
+  };
+  std::map<std::string, open_group> groups_;
 };
 
 // --- wire shapes (mastodon_network.cpp) ------------------------------------
+
+/// What Application entities show as `vapid_key` and /api/v2/instance as
+/// configuration.vapid.public_key: a P-256 public key, base64url. A fixed
+/// one (made once with `openssl ecparam -name prime256v1`): the emulator
+/// sends no Web Push.
+inline constexpr const char* vapid_public_key =
+  "BKZVQd9S5g67RQC9UvemEJ9EOzTBDWEV3WWOyfvKP3T0XpLLQ-8kyiKHP_njuQOOe-0NQY8Hk2"
+  "ApekyUBThiFe4=";
+/// The contact address the instance shows (a reserved domain, RFC 2606:
+/// the emulator has no staff).
+inline constexpr const char* contact_email = "staff@socialcrm-sim.invalid";
 
 /// {"error": message} with `status`: Mastodon's error body everywhere.
 http::response error(unsigned status, const std::string& message);
@@ -177,5 +229,17 @@ std::optional<std::string> param_of(const call& c, const std::string& name);
 /// String values of a parameter that may come as a form array
 /// ("media_ids[]=1&media_ids[]=2"), a JSON array or a query array.
 std::vector<std::string> array_param(const call& c, const std::string& name);
+/// Checks a protected endpoint's token as Doorkeeper and Mastodon's
+/// Api::BaseController do: 401 without a valid token, 403 when its scopes
+/// do not cover the endpoint, 422 for app tokens on user endpoints.
+std::optional<http::response> require_user(const caller& who,
+                                           std::string_view scope);
+/// Rails' boolean parameters: "true" or "1".
+bool truthy(const std::optional<std::string>& v);
+/// The numeric ids of a newest-first list, for select_page.
+std::vector<std::uint64_t> keys_of(const std::vector<const item*>& items);
+/// Orders statuses newest first (by id, as Mastodon does).
+bool newest_first(const item* a, const item* b);
+
 
 } // namespace socialcrm::sim::mastodon

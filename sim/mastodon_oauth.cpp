@@ -81,7 +81,9 @@ std::pair<std::string, std::string> client_credentials(const call& c) {
   return {id, secret};
 }
 
-json app_json(const app_client& a) {
+/// Application as Mastodon 4.3 renders it: `redirect_uri` (deprecated) and
+/// `vapid_key` (deprecated, still sent) beside `redirect_uris`.
+json app_json(const app_client& a, const std::string& app_id) {
   auto uris = split(a.redirect_uris, "\n");
   // The native page stands in for the out-of-band URI internally; apps see
   // what they registered.
@@ -91,11 +93,13 @@ json app_json(const app_client& a) {
   std::string joined;
   for (const auto& u : uris)
     joined += (joined.empty() ? "" : "\n") + u;
-  return {{"name", a.name},
+  return {{"id", app_id},
+          {"name", a.name},
           {"website", nullptr},
           {"scopes", split(a.scopes, " +")},
           {"redirect_uri", joined},
-          {"redirect_uris", uris}};
+          {"redirect_uris", uris},
+          {"vapid_key", vapid_public_key}};
 }
 
 } // namespace
@@ -126,13 +130,15 @@ http::response mastodon_network::create_app(const call& c, world& w) {
       a.redirect_uris += "\n" + native_uri(c);
   }
   const app_client& stored = w.add_client(std::move(a));
-  json j = app_json(stored);
-  j["id"] = std::to_string(w.next_number());
+  auto& app_id = app_ids_[stored.client_id];
+  app_id = std::to_string(w.next_number());
+  // CredentialApplication: the Application plus its credentials
+  // (client_secret_expires_at came with 4.4).
+  json j = app_json(stored, app_id);
   if (auto website = param_of(c, "website"))
     j["website"] = *website;
   j["client_id"] = stored.client_id;
   j["client_secret"] = stored.client_secret;
-  j["client_secret_expires_at"] = 0;
   return json_response(200, j);
 }
 
@@ -143,12 +149,14 @@ http::response mastodon_network::verify_app(const call&, world& w,
                                            : who.rejected);
   const app_client* a = w.find_client(id(), who.tok->client_id);
   if (!a) // tokens of the control API: no app behind them
-    return json_response(200, {{"name", "socialcrm sim"},
+    return json_response(200, {{"id", "0"},
+                               {"name", "socialcrm sim"},
                                {"website", nullptr},
                                {"scopes", json::array({"read", "write"})},
                                {"redirect_uri", ""},
-                               {"redirect_uris", json::array()}});
-  return json_response(200, app_json(*a));
+                               {"redirect_uris", json::array()},
+                               {"vapid_key", vapid_public_key}});
+  return json_response(200, app_json(*a, app_ids_[a->client_id]));
 }
 
 http::response mastodon_network::oauth(const call& c, world& w) {

@@ -14,7 +14,7 @@ namespace {
 
 struct mastodon_world : sim_fixture {
   std::shared_ptr<rate_budgets> budgets = std::make_shared<rate_budgets>();
-  mastodon_connector m{{base + "/mastodon", budgets, "", ""}};
+  mastodon_connector m{{emu.network_url("mastodon"), budgets, "", ""}};
   std::string org = add_user("mastodon", "acme");
   std::string fan = add_user("mastodon", "fan");
   credentials creds{token_for("mastodon", org), "", 0, org, "acme", ""};

@@ -81,7 +81,11 @@ TEST_CASE("Mastodon OAuth registers an app, signs the user in on the "
   CHECK(app.at("name") == "socialcrm");
   CHECK(app.at("scopes") == json::array({"read", "write"}));
   CHECK(app.at("redirect_uris") == json::array({"https://crm.example/callback"}));
-  CHECK(app.at("client_secret_expires_at") == 0);
+  // A 4.3.0 CredentialApplication: with the deprecated vapid_key, without
+  // client_secret_expires_at (4.4.0).
+  CHECK(app.at("id").is_string());
+  CHECK(app.at("vapid_key").get<std::string>().size() == 88);
+  CHECK_FALSE(app.contains("client_secret_expires_at"));
   std::string client_id = app.at("client_id"), secret = app.at("client_secret");
 
   auto page = f.get("/mastodon/oauth/authorize?response_type=code&client_id="
@@ -222,6 +226,10 @@ TEST_CASE("Mastodon notifications filter by types[] and page with Link "
   auto all = body_of(f.get("/mastodon/api/v1/notifications", f.tok));
   CHECK(all.size() == 6);
   CHECK(all[0].at("type") == "favourite");
+  // Favourites of one status group by status and hour; mentions do not.
+  auto group = all[0].at("group_key").get<std::string>();
+  CHECK(group.rfind("favourite-" + own + "-", 0) == 0);
+  CHECK(all[1].at("group_key") == "ungrouped-" + all[1].at("id").get<std::string>());
 
   auto first = f.get("/mastodon/api/v1/notifications?types[]=mention&limit=2",
                      f.tok);
@@ -273,6 +281,14 @@ TEST_CASE("Mastodon account lookup, account statuses and search answer in "
   CHECK(lookup.at("id") == f.fan);
   CHECK(lookup.at("statuses_count") == 3);
   CHECK(lookup.at("url") == f.base + "/mastodon/@fan");
+  CHECK(lookup.at("indexable") == true);
+  CHECK(lookup.at("roles") == json::array());
+
+  auto me = body_of(f.get("/mastodon/api/v1/accounts/verify_credentials",
+                          f.tok));
+  CHECK(me.at("source").at("language").is_null());
+  CHECK(me.at("source").at("indexable") == true);
+  CHECK(me.at("role").at("permissions") == "65536");
 
   auto r = f.get("/mastodon/api/v1/accounts/" + f.fan + "/statuses?limit=2");
   auto page = body_of(r);
@@ -407,6 +423,13 @@ TEST_CASE("Mastodon favourite and reblog act once and answer the status",
   CHECK(published[1].at("action") == "repost");
   CHECK(f.post_form("/mastodon/api/v1/statuses/404/favourite", {}, h).status
         == 404);
+  // The author is notified of each: two notifications about one status.
+  auto notes = body_of(f.get("/mastodon/api/v1/notifications", f.fan_tok));
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[0].at("type") == "reblog");
+  CHECK(notes[1].at("type") == "favourite");
+  CHECK(notes[0].at("group_key").get<std::string>().rfind("reblog-" + s, 0)
+        == 0);
 }
 
 TEST_CASE("Mastodon X-RateLimit headers count down and a spent window "
@@ -452,6 +475,12 @@ TEST_CASE("Mastodon media upload attaches to a status",
   REQUIRE(up.status == 200);
   auto media = body_of(up);
   CHECK(media.at("type") == "image");
+  CHECK(media.at("description").is_null()); // no alternative text given
+  // Clients poll GET /api/v1/media/:id until the url is set.
+  auto polled = body_of(f.get("/mastodon/api/v1/media/"
+                                + media.at("id").get<std::string>(),
+                              f.tok));
+  CHECK(polled.at("url") == media.at("url"));
   auto s = body_of(f.post_status({{"status", "look"},
                                   {"media_ids[]", media.at("id")}},
                                  f.tok));
