@@ -6,7 +6,9 @@
 #include "sim/multipart.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
+#include <set>
 
 namespace socialcrm::sim::facebook {
 
@@ -22,36 +24,88 @@ json who_json(world& w, const std::string& id) {
 
 namespace {
 
-std::size_t count_comments(world& w, const item& parent) {
-  std::size_t n = 0;
-  for (const item* it : w.items("facebook"))
-    n += it->kind == item_kind::comment && it->in_reply_to == parent.id;
-  return n;
+/// The comments under `parent`, oldest first: its direct comments, or with
+/// filter=stream every reply below them too (Graph's "stream" filter).
+std::vector<const item*> comments_of(world& w, const item& parent,
+                                     bool stream) {
+  std::vector<const item*> out;
+  std::set<std::string> under{parent.id};
+  for (const item* it : w.items("facebook")) // in insertion order
+    if (it->kind == item_kind::comment && under.count(it->in_reply_to)) {
+      out.push_back(it);
+      if (stream)
+        under.insert(it->id);
+    }
+  return out;
+}
+
+json render(const call& c, world& w, const item& it,
+            const std::vector<field_request>& fields, bool comment);
+
+/// A post's or comment's "comments" field: the first page of its comments
+/// edge and, with summary(true), the summary Graph adds to the edge.
+json comments_field(const call& c, world& w, const item& it,
+                    const field_request& spec) {
+  auto order = spec.modifier("order", "chronological");
+  auto all = comments_of(w, it, spec.modifier("filter") == "stream");
+  if (order == "reverse_chronological")
+    std::reverse(all.begin(), all.end());
+  auto first = nested_edge(c, all, spec, "/" + it.id + "/comments");
+  json data = json::array();
+  for (const item* reply : first.items)
+    data.push_back(render(c, w, *reply, spec.fields, true));
+  auto out = edge_json(std::move(data), first);
+  if (spec.modifier("summary") == "true")
+    out["summary"] = {{"order", order},
+                      {"total_count", all.size()},
+                      {"can_comment", true}};
+  return out;
+}
+
+/// A post's or comment's "likes" field: who liked it (up to the limit) and,
+/// with summary(true), how many did.
+json likes_field(world& w, const item& it, const field_request& spec) {
+  json data = json::array();
+  std::size_t limit = default_limit;
+  if (auto l = spec.modifier("limit"); !l.empty())
+    limit = std::min<std::size_t>(std::strtoul(l.c_str(), nullptr, 10),
+                                  max_limit);
+  for (const auto& id : it.liked_by)
+    if (data.size() < limit)
+      data.push_back(who_json(w, id));
+  json out = {{"data", data}};
+  if (spec.modifier("summary") == "true")
+    out["summary"] = {{"total_count", it.liked_by.size()}};
+  return out;
 }
 
 /// A post or comment with the requested fields (Graph's defaults when the
-/// caller names none).
-json render(world& w, const item& it, const std::string& fields,
-            bool comment) {
+/// caller names none); `id` always, other fields only when they have a
+/// value, as Graph leaves out empty ones.
+json render(const call& c, world& w, const item& it,
+            const std::vector<field_request>& fields, bool comment) {
   json j = json::object();
   bool all = fields.empty();
-  if (all || wants(fields, "created_time"))
+  auto asked = [&](std::string_view f) { return find_field(fields, f); };
+  if (all || asked("created_time"))
     j["created_time"] = graph_time(it.created_at);
-  if ((all && comment) || wants(fields, "from"))
+  if ((all && comment) || asked("from"))
     j["from"] = who_json(w, it.author_id);
-  if ((all || wants(fields, "message")) && !it.text.empty())
+  if ((all || asked("message")) && !it.text.empty())
     j["message"] = it.text;
-  if (wants(fields, "permalink_url"))
+  if (asked("permalink_url"))
     j["permalink_url"] = "https://www.facebook.com/" + it.id;
-  if (wants(fields, "comments"))
-    j["comments"] = {{"data", json::array()},
-                     {"summary", {{"total_count", count_comments(w, it)}}}};
-  if (wants(fields, "likes"))
-    j["likes"] = {{"data", json::array()},
-                  {"summary", {{"total_count", it.liked_by.size()}}}};
-  if (wants(fields, "parent") && comment)
-    j["parent"] = {{"id", it.in_reply_to}};
-  if (wants(fields, "attachments") && !it.media_ids.empty()) {
+  if (auto spec = asked("comments"))
+    j["comments"] = comments_field(c, w, it, *spec);
+  if (auto spec = asked("likes"))
+    j["likes"] = likes_field(w, it, *spec);
+  if (asked("parent") && comment) {
+    // Only a reply to a comment has a parent comment.
+    const item* parent = w.find_item("facebook", it.in_reply_to);
+    if (parent && parent->kind == item_kind::comment)
+      j["parent"] = {{"id", parent->id}};
+  }
+  if (asked("attachments") && !it.media_ids.empty()) {
     json data = json::array();
     for (const auto& m : it.media_ids)
       data.push_back({{"type", "photo"}, {"target", {{"id", m}}}});
@@ -61,15 +115,25 @@ json render(world& w, const item& it, const std::string& fields,
   return j;
 }
 
-json page_json(world& w, const edge_page& pg, const std::string& fields,
-               bool comment) {
+json page_json(const call& c, world& w, const edge_page& pg,
+               const std::vector<field_request>& fields, bool comment) {
   json data = json::array();
   for (const item* it : pg.items)
-    data.push_back(render(w, *it, fields, comment));
-  json out = {{"data", data}};
-  if (!pg.paging.is_null())
-    out["paging"] = pg.paging;
-  return out;
+    data.push_back(render(c, w, *it, fields, comment));
+  return edge_json(std::move(data), pg);
+}
+
+/// A user or page node with the requested fields: name and id by default.
+json person_json(world& w, const std::string& id,
+                 const std::vector<field_request>& fields) {
+  auto full = who_json(w, id);
+  if (fields.empty())
+    return full;
+  json j = json::object();
+  if (find_field(fields, "name") && full.contains("name"))
+    j["name"] = full.at("name");
+  j["id"] = id;
+  return j;
 }
 
 http::response needs_page_token(world& w) {
@@ -84,19 +148,20 @@ http::response needs_page_token(world& w) {
 
 http::response facebook_network::me(const call& c, world& w,
                                     const caller& who) {
-  auto fields = c.param("fields").value_or("");
-  json j = who_json(w, who.actor());
-  if (wants(fields, "email") && !who.pg)
+  auto fields = parse_fields(c.param("fields").value_or(""));
+  json j = person_json(w, who.actor(), fields);
+  if (find_field(fields, "email") && !who.pg)
     j["email"] = who.me->handle + "@example.com";
   return json_response(200, j);
 }
 
-http::response facebook_network::accounts(const call&, world& w,
+http::response facebook_network::accounts(const call& c, world& w,
                                           const caller& who) {
   if (who.pg)
     return graph_error(w, 400, "(#100) Tried accessing nonexisting field "
                                "(accounts) on node type (Page)",
                        "OAuthException", 100);
+  auto fields = parse_fields(c.param("fields").value_or(""));
   json data = json::array();
   for (const page* p : w.pages_of("facebook", who.me->id)) {
     auto& value = page_tokens_[who.me->id + "/" + p->id];
@@ -106,14 +171,25 @@ http::response facebook_network::accounts(const call&, world& w,
       value = w.issue_token("facebook", token_kind::access, who.me->id, p->id,
                             who.tok->client_id, who.tok->scopes, 0)
                 .value;
-    data.push_back({{"access_token", value},
-                    {"category", "Company"},
-                    {"category_list",
-                     json::array({{{"id", "2200"}, {"name", "Company"}}})},
-                    {"name", p->name},
-                    {"id", p->id},
-                    {"tasks", json::array({"ANALYZE", "ADVERTISE", "MODERATE",
-                                           "CREATE_CONTENT", "MANAGE"})}});
+    json full = {{"access_token", value},
+                 {"category", "Company"},
+                 {"category_list",
+                  json::array({{{"id", "2200"}, {"name", "Company"}}})},
+                 {"name", p->name},
+                 {"id", p->id},
+                 {"tasks", json::array({"ANALYZE", "ADVERTISE", "MODERATE",
+                                        "CREATE_CONTENT", "MANAGE"})}};
+    if (fields.empty()) {
+      data.push_back(std::move(full));
+      continue;
+    }
+    // Only what was asked for, and the id Graph always adds.
+    json j = json::object();
+    for (const auto& f : fields)
+      if (full.contains(f.name))
+        j[f.name] = full.at(f.name);
+    j["id"] = p->id;
+    data.push_back(std::move(j));
   }
   json out = {{"data", data}};
   if (!data.empty())
@@ -140,7 +216,7 @@ http::response facebook_network::feed(const call& c, world& w, const caller&,
   auto fields = c.param("fields").value_or("");
   if (tagged && fields.empty())
     fields = "created_time,from,message"; // tagged shows who tagged the page
-  return json_response(200, page_json(w, pg, fields, false));
+  return json_response(200, page_json(c, w, pg, parse_fields(fields), false));
 }
 
 http::response facebook_network::post_feed(const call& c, world& w,
@@ -182,12 +258,9 @@ http::response facebook_network::post_photo(const call& c, world& w,
   auto parts = parse_multipart(c.http.headers.value("Content-Type"),
                                c.http.body);
   if (parts)
-    for (const auto& part : *parts) {
+    for (const auto& part : *parts)
       if (part.name == "source")
         size = part.body.size();
-      else if (part.name == "caption" || part.name == "message")
-        caption = std::string(part.body);
-    }
   if (!size && graph_param(c, "url"))
     size = 0; // fetched by Facebook from the URL: size unknown here
   if (!size)
@@ -219,17 +292,15 @@ http::response facebook_network::post_photo(const call& c, world& w,
 
 http::response facebook_network::comments(const call& c, world& w,
                                           const caller&, const item& parent) {
-  std::vector<const item*> all;
-  for (const item* it : w.items("facebook"))
-    if (it->kind == item_kind::comment && it->in_reply_to == parent.id)
-      all.push_back(it);
+  auto all = comments_of(w, parent, c.param("filter").value_or("") == "stream");
   // Comments come oldest first unless order=reverse_chronological.
   if (c.param("order").value_or("") == "reverse_chronological")
     std::reverse(all.begin(), all.end());
   edge_page pg;
   if (auto err = page_edge(c, w, all, pg))
     return *err;
-  auto out = page_json(w, pg, c.param("fields").value_or(""), true);
+  auto out = page_json(c, w, pg, parse_fields(c.param("fields").value_or("")),
+                       true);
   if (c.param("summary").value_or("") == "true")
     out["summary"] = {{"order", c.param("order").value_or("chronological")},
                       {"total_count", all.size()},
@@ -297,14 +368,14 @@ http::response facebook_network::likes(const call& c, world& w,
 
 http::response facebook_network::object(const call& c, world& w, const caller&,
                                         const std::string& node) {
-  auto fields = c.param("fields").value_or("");
+  auto fields = parse_fields(c.param("fields").value_or(""));
   if (const item* it = w.find_item("facebook", node); it
                                                       && it->kind
                                                            != item_kind::dm)
-    return json_response(200, render(w, *it, fields,
+    return json_response(200, render(c, w, *it, fields,
                                      it->kind == item_kind::comment));
   if (w.find_page("facebook", node) || w.find_user("facebook", node))
-    return json_response(200, who_json(w, node));
+    return json_response(200, person_json(w, node, fields));
   return unknown_object(w, "get", node);
 }
 

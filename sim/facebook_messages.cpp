@@ -15,6 +15,27 @@ namespace {
 /// Messenger's limit on the text of one message.
 constexpr std::size_t max_message_text = 2000;
 
+/// One message with the requested fields; without any, the emulator's
+/// long-standing set (id, message, created_time, from, to).
+json message_json(world& w, const item& m,
+                  const std::vector<field_request>& fields) {
+  bool all = fields.empty();
+  auto asked = [&](std::string_view f) {
+    return all || find_field(fields, f) != nullptr;
+  };
+  json j = json::object();
+  if (asked("message"))
+    j["message"] = m.text;
+  if (asked("created_time"))
+    j["created_time"] = graph_time(m.created_at);
+  if (asked("from"))
+    j["from"] = who_json(w, m.author_id);
+  if (asked("to"))
+    j["to"] = {{"data", json::array({who_json(w, m.to_account)})}};
+  j["id"] = m.id;
+  return j;
+}
+
 } // namespace
 
 http::response facebook_network::conversations(const call& c, world& w,
@@ -38,34 +59,40 @@ http::response facebook_network::conversations(const call& c, world& w,
   edge_page pg;
   if (auto err = page_edge(c, w, all, pg))
     return *err;
-  auto fields = c.param("fields").value_or("");
+  auto fields = parse_fields(c.param("fields").value_or(""));
+  auto asked = [&](std::string_view f) { return find_field(fields, f); };
   json data = json::array();
   for (const item* last : pg.items) {
-    json conv = {{"id", "t_" + last->conversation_id},
-                 {"updated_time", graph_time(last->created_at)}};
-    std::vector<const item*> msgs;
-    for (const item* it : w.items("facebook"))
-      if (it->kind == item_kind::dm
-          && it->conversation_id == last->conversation_id)
-        msgs.push_back(it);
-    if (wants(fields, "messages")) {
+    auto conv_id = "t_" + last->conversation_id;
+    json conv = json::object();
+    if (fields.empty() || asked("updated_time"))
+      conv["updated_time"] = graph_time(last->created_at);
+    conv["id"] = conv_id;
+    std::vector<const item*> msgs; // newest first, as Graph lists them
+    auto items = w.items("facebook");
+    for (auto it = items.rbegin(); it != items.rend(); ++it)
+      if ((*it)->kind == item_kind::dm
+          && (*it)->conversation_id == last->conversation_id)
+        msgs.push_back(*it);
+    if (auto spec = asked("messages")) {
+      auto first = nested_edge(c, msgs, *spec, "/" + conv_id + "/messages");
       json md = json::array();
-      for (auto it = msgs.rbegin(); it != msgs.rend(); ++it)
-        md.push_back({{"id", (*it)->id},
-                      {"message", (*it)->text},
-                      {"created_time", graph_time((*it)->created_at)},
-                      {"from", who_json(w, (*it)->author_id)}});
-      conv["messages"] = {{"data", md}};
+      for (const item* m : first.items)
+        md.push_back(message_json(w, *m, spec->fields.empty()
+                                           ? parse_fields("message,"
+                                                          "created_time,from")
+                                           : spec->fields));
+      conv["messages"] = edge_json(std::move(md), first);
     }
-    if (wants(fields, "participants")) {
+    if (asked("participants")) {
       std::string other = last->author_id == p.id ? last->to_account
                                                   : last->author_id;
       conv["participants"] = {{"data", json::array({who_json(w, other),
                                                     who_json(w, p.id)})}};
     }
-    if (wants(fields, "message_count"))
+    if (asked("message_count"))
       conv["message_count"] = msgs.size();
-    if (wants(fields, "snippet"))
+    if (asked("snippet"))
       conv["snippet"] = last->text;
     data.push_back(std::move(conv));
   }
@@ -92,17 +119,11 @@ http::response facebook_network::messages(const call& c, world& w,
   edge_page pg;
   if (auto err = page_edge(c, w, all, pg))
     return *err;
+  auto fields = parse_fields(c.param("fields").value_or(""));
   json data = json::array();
   for (const item* it : pg.items)
-    data.push_back({{"id", it->id},
-                    {"message", it->text},
-                    {"created_time", graph_time(it->created_at)},
-                    {"from", who_json(w, it->author_id)},
-                    {"to", {{"data", json::array({who_json(w, it->to_account)})}}}});
-  json out = {{"data", data}};
-  if (!pg.paging.is_null())
-    out["paging"] = pg.paging;
-  return json_response(200, out);
+    data.push_back(message_json(w, *it, fields));
+  return json_response(200, edge_json(std::move(data), pg));
 }
 
 http::response facebook_network::send_message(const call& c, world& w,

@@ -2,8 +2,10 @@
 
 #include "http/url.hpp"
 #include "sim/facebook.hpp"
+#include "sim/multipart.hpp"
 #include "sim/oauth.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <ctime>
 
@@ -61,6 +63,13 @@ std::optional<std::uint64_t> decode_cursor(std::string_view c) {
 std::string access_token_of(const call& c) {
   if (auto t = graph_param(c, "access_token"))
     return *t;
+  // Graph takes "Authorization: OAuth TOKEN" (its own upload guide's form)
+  // as well as the OAuth 2.0 "Bearer TOKEN".
+  auto h = c.http.headers.value("Authorization");
+  constexpr std::string_view scheme = "OAuth ";
+  if (h.size() > scheme.size()
+      && http::iequals(std::string_view(h).substr(0, scheme.size()), scheme))
+    return h.substr(scheme.size());
   return c.bearer();
 }
 
@@ -76,11 +85,17 @@ http::response graph_error(world& w, unsigned status, const std::string& message
     e["is_transient"] = true;
   e["fbtrace_id"] = w.random_token(8);
   auto r = json_response(status, {{"error", e}});
-  r.headers.set("WWW-Authenticate",
-                "OAuth \"Facebook Platform\" \"" + type + "\" \"" + message
-                  + "\"");
-  if (code != 190 && code != 102)
-    r.headers.erase("WWW-Authenticate");
+  // Graph names the OAuth error class, not the exception type, in the
+  // header: "invalid_token" for dead tokens, "invalid_request" for a
+  // missing token and for the app's spent rate limit.
+  const char* oauth_error = code == 190 || code == 102 ? "invalid_token"
+                            : code == 2500 || code == 4 ? "invalid_request"
+                                                        : nullptr;
+  if (oauth_error)
+    r.headers.set("WWW-Authenticate", std::string("OAuth \"Facebook "
+                                                  "Platform\" \"")
+                                        + oauth_error + "\" \"" + message
+                                        + "\"");
   return r;
 }
 
@@ -104,30 +119,16 @@ std::string graph_time(std::int64_t unix_s) {
   return buf;
 }
 
-bool wants(const std::string& fields, std::string_view f) {
-  int depth = 0;
-  std::string cur;
-  auto match = [&] {
-    auto name = std::string_view(cur).substr(0, cur.find_first_of(".{("));
-    return name == f;
-  };
-  for (char ch : fields) {
-    if (ch == '{' || ch == '(')
-      ++depth;
-    if (ch == '}' || ch == ')')
-      --depth;
-    if (ch == ',' && depth == 0) {
-      if (match())
-        return true;
-      cur.clear();
-    } else {
-      cur.push_back(ch);
-    }
-  }
-  return match();
-}
-
 std::optional<std::string> graph_param(const call& c, const std::string& name) {
+  if (auto v = c.param(name))
+    return v;
+  if (auto parts = parse_multipart(c.http.headers.value("Content-Type"),
+                                   c.http.body)) {
+    for (const auto& part : *parts)
+      if (part.name == name && part.filename.empty())
+        return std::string(part.body);
+    return std::nullopt;
+  }
   return c.any_param(name);
 }
 
@@ -186,9 +187,7 @@ std::optional<http::response> page_edge(const call& c, world& w,
         q.emplace_back(k, v);
     q.emplace_back("limit", std::to_string(limit));
     q.emplace_back(key, cursor);
-    return c.base_url + std::string(c.http.path().substr(
-                          c.http.path().find('/', 1)))
-           + "?" + http::build_query(q);
+    return c.base_url + c.path + "?" + http::build_query(q);
   };
   if (end < all.size())
     paging["next"] = url_with("after", encode_cursor(all[end - 1]->seq));
@@ -196,6 +195,50 @@ std::optional<http::response> page_edge(const call& c, world& w,
     paging["previous"] = url_with("before", encode_cursor(all[begin]->seq));
   out.paging = std::move(paging);
   return std::nullopt;
+}
+
+edge_page nested_edge(const call& c, const std::vector<const item*>& all,
+                      const field_request& spec, const std::string& edge_path) {
+  std::size_t limit = default_limit;
+  auto asked = spec.modifier("limit");
+  if (!asked.empty()) {
+    std::size_t n = 0;
+    auto [p, ec] = std::from_chars(asked.data(), asked.data() + asked.size(),
+                                   n);
+    if (ec == std::errc{} && p == asked.data() + asked.size())
+      limit = std::min(n, max_limit);
+  }
+  edge_page out;
+  auto end = std::min(all.size(), limit);
+  out.items.assign(all.begin(), all.begin() + static_cast<long>(end));
+  if (end == 0)
+    return out; // Graph sends no paging with an empty page
+  json paging = {{"cursors", {{"before", encode_cursor(all.front()->seq)},
+                              {"after", encode_cursor(all[end - 1]->seq)}}}};
+  if (end < all.size()) {
+    // The next page is the edge read directly, with the caller's token.
+    std::string version;
+    if (auto seg = c.segments(); !seg.empty() && is_version(seg[0]))
+      version = "/" + seg[0];
+    std::vector<std::pair<std::string, std::string>> q;
+    if (auto t = c.param("access_token"))
+      q.emplace_back("access_token", *t);
+    if (spec.modifier("summary") == "true")
+      q.emplace_back("summary", "true");
+    q.emplace_back("limit", std::to_string(limit));
+    q.emplace_back("after", encode_cursor(all[end - 1]->seq));
+    paging["next"] = c.base_url + version + edge_path + "?"
+                     + http::build_query(q);
+  }
+  out.paging = std::move(paging);
+  return out;
+}
+
+json edge_json(json data, const edge_page& page) {
+  json out = {{"data", std::move(data)}};
+  if (!page.paging.is_null())
+    out["paging"] = page.paging;
+  return out;
 }
 
 // --- the module ---------------------------------------------------------------

@@ -5,6 +5,7 @@
 // page endpoints; facebook_messages.cpp: page messaging;
 // facebook_oauth.cpp: dialog and /oauth/access_token.
 
+#include "sim/facebook_fields.hpp"
 #include "sim/network.hpp"
 #include "sim/world.hpp"
 
@@ -12,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace socialcrm::sim::facebook {
@@ -100,10 +102,9 @@ http::response unknown_object(world& w, const std::string& method,
 nlohmann::json who_json(world& w, const std::string& id);
 /// "2024-05-01T09:30:00+0000", as Graph writes created_time.
 std::string graph_time(std::int64_t unix_s);
-/// Whether `fields` (comma list, with nested "x{...}" / "x.summary(true)")
-/// names `f`.
-bool wants(const std::string& fields, std::string_view f);
-/// A first-level parameter from query, form or JSON body.
+/// A first-level parameter from the query, then the body: a form, a JSON
+/// object or the fields of a multipart/form-data body (Graph takes
+/// access_token, caption, message... beside an uploaded file).
 std::optional<std::string> graph_param(const call& c, const std::string& name);
 
 /// One page of an edge, newest first, with Graph cursor paging.
@@ -116,5 +117,13 @@ struct edge_page {
 std::optional<http::response> page_edge(const call& c, world& w,
                                         const std::vector<const item*>& all,
                                         edge_page& out);
+/// The first page of an edge embedded in a node by field expansion
+/// ("comments.limit(5)", "messages{...}"): `limit` from the modifier
+/// (Graph's default 25, at most 100, 0 for none), cursors, and paging.next
+/// on the edge's own path `edge_path` ("/{post-id}/comments").
+edge_page nested_edge(const call& c, const std::vector<const item*>& all,
+                      const field_request& spec, const std::string& edge_path);
+/// {"data": [...], "paging"?: {...}}: an edge page with `data` rendered.
+nlohmann::json edge_json(nlohmann::json data, const edge_page& page);
 
 } // namespace socialcrm::sim::facebook

@@ -14,7 +14,7 @@ namespace {
 
 struct facebook_world : sim_fixture {
   std::shared_ptr<rate_budgets> budgets = std::make_shared<rate_budgets>();
-  facebook_connector fb{{base + "/facebook", budgets, "", ""}};
+  facebook_connector fb{{emu.network_url("facebook"), budgets, "", ""}};
   std::string owner = add_user("facebook", "acme_admin");
   std::string fan = add_user("facebook", "fan");
   std::string page = control("/pages", {{"network", "facebook"},

@@ -177,3 +177,108 @@ TEST_CASE("Facebook answers bad tokens and unknown objects with Graph error "
   CHECK(missing.at("type") == "GraphMethodException");
   CHECK(f.get("/facebook/v19.0/me").status == 400);
 }
+
+TEST_CASE("Facebook takes the access token and caption of a photo as "
+          "multipart fields",
+          "[sim][facebook][integration]") {
+  fb_world f;
+  std::string body = "--b1\r\nContent-Disposition: form-data; "
+                     "name=\"access_token\"\r\n\r\n"
+                     + f.page_token
+                     + "\r\n--b1\r\nContent-Disposition: form-data; "
+                       "name=\"caption\"\r\n\r\nshop\r\n--b1\r\n"
+                       "Content-Disposition: form-data; name=\"source\"; "
+                       "filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                     + std::string(512, 'j') + "\r\n--b1--\r\n";
+  socialcrm::http::header_list h;
+  h.set("Content-Type", "multipart/form-data; boundary=b1");
+  auto photo = f.send("POST", "/facebook/v19.0/" + f.page + "/photos", h, body);
+  REQUIRE(photo.status == 200);
+  auto pub = f.control_get("/published?network=facebook").at("published");
+  CHECK(pub.back().at("external_id") == body_of(photo).at("post_id"));
+  CHECK(pub.back().at("text") == "shop");
+  CHECK(pub.back().at("media_bytes")[0] == 512);
+}
+
+TEST_CASE("Facebook field expansion embeds edges with their data, limit, "
+          "summary and paging",
+          "[sim][facebook][integration]") {
+  fb_world f;
+  auto post = f.add_post("facebook", f.page, "sale", "post");
+  auto c1 = f.add_post("facebook", f.fan, "how long?", "comment", "", post);
+  auto reply = f.add_post("facebook", f.owner, "a week", "comment", "", c1);
+  auto c2 = f.add_post("facebook", f.fan, "great", "comment", "", post);
+
+  SECTION("comments.summary(true) lists what it counts") {
+    auto feed = body_of(f.g("/" + f.page + "/feed?fields=id,comments.summary"
+                                           "(true)",
+                            f.page_token));
+    auto comments = feed.at("data")[0].at("comments");
+    CHECK(comments.at("summary").at("total_count") == 2);
+    REQUIRE(comments.at("data").size() == 2);
+    CHECK(comments.at("data")[0].at("id") == c1);
+    CHECK(comments.at("data")[0].at("message") == "how long?");
+    CHECK(feed.at("data")[0].size() == 2); // id and comments only
+  }
+  SECTION("limit(0) counts without listing; no summary unless asked") {
+    auto feed = body_of(f.g("/" + f.page + "/feed?fields=comments.limit(0)."
+                                           "summary(true),created_time",
+                            f.page_token));
+    auto comments = feed.at("data")[0].at("comments");
+    CHECK(comments.at("data").empty());
+    CHECK(!comments.contains("paging"));
+    CHECK(comments.at("summary").at("total_count") == 2);
+    auto plain = body_of(f.g("/" + post + "?fields=comments.limit(1){id}",
+                             f.page_token));
+    CHECK(!plain.at("comments").contains("summary"));
+    CHECK(plain.at("comments").at("data")[0] == json{{"id", c1}});
+    auto next = plain.at("comments").at("paging").at("next").get<std::string>();
+    CHECK(next.rfind(f.base + "/facebook/v19.0/" + post + "/comments?", 0)
+          == 0);
+  }
+  SECTION("filter=stream adds replies, which name their parent comment") {
+    auto all = body_of(f.g("/" + post + "/comments?filter=stream&fields=id,"
+                                        "parent",
+                           f.page_token));
+    REQUIRE(all.at("data").size() == 3);
+    CHECK(all.at("data")[1].at("id") == reply);
+    CHECK(all.at("data")[1].at("parent").at("id") == c1);
+    CHECK(!all.at("data")[0].contains("parent"));
+    CHECK(all.at("data")[2].at("id") == c2);
+  }
+}
+
+TEST_CASE("Facebook answers only the fields asked for, and id",
+          "[sim][facebook][integration]") {
+  fb_world f;
+  CHECK(body_of(f.g("/me?fields=id", f.user_token)) == json{{"id", f.owner}});
+  auto pages = body_of(f.g("/me/accounts?fields=name,access_token",
+                           f.user_token));
+  CHECK(pages.at("data")[0].size() == 3);
+  CHECK(pages.at("data")[0].at("id") == f.page);
+  f.add_post("facebook", f.fan, "hi", "dm", f.page);
+  f.add_post("facebook", f.fan, "there?", "dm", f.page);
+  auto convs = body_of(f.g("/" + f.page + "/conversations?fields=id,"
+                                          "messages.limit(1){message}",
+                           f.page_token));
+  auto conv = convs.at("data")[0];
+  CHECK(!conv.contains("updated_time"));
+  CHECK(conv.at("messages").at("data")[0].size() == 2); // message and id
+  CHECK(conv.at("messages").at("data")[0].at("message") == "there?");
+  CHECK(conv.at("messages").at("paging").contains("next"));
+}
+
+TEST_CASE("Facebook takes the token in an OAuth Authorization header and "
+          "names invalid_token in WWW-Authenticate",
+          "[sim][facebook][integration]") {
+  fb_world f;
+  socialcrm::http::header_list h;
+  h.set("Authorization", "OAuth " + f.user_token);
+  auto me = f.send("GET", "/facebook/v19.0/me", h);
+  CHECK(body_of(me).at("id") == f.owner);
+  auto bad = f.get("/facebook/v19.0/me", "garbage");
+  CHECK(bad.status == 400);
+  CHECK(bad.headers.value("WWW-Authenticate")
+          .rfind("OAuth \"Facebook Platform\" \"invalid_token\"", 0)
+        == 0);
+}
