@@ -14,7 +14,7 @@ namespace {
 
 struct googleplus_world : sim_fixture {
   std::shared_ptr<rate_budgets> budgets = std::make_shared<rate_budgets>();
-  googleplus_connector gp{{base + "/googleplus", budgets, "crm-client",
+  googleplus_connector gp{{emu.network_url("googleplus"), budgets, "crm-client",
                            "s3cret"}};
   std::string owner = add_user("googleplus", "acme_admin");
   std::string fan = add_user("googleplus", "fan");
