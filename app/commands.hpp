@@ -10,4 +10,10 @@ int run_serve(const serve_options& opts);
 /// `socialcrm sim`: returns the process exit code.
 int run_sim(const sim_cli_options& opts);
 
+/// `socialcrm backup`: 0 done, 1 failed, 2 asked for the impossible.
+int run_backup(const backup_options& opts);
+
+/// `socialcrm restore`: likewise.
+int run_restore(const restore_options& opts);
+
 } // namespace socialcrm::app

@@ -66,6 +66,28 @@ int main(int argc, char** argv) {
   sim_cmd->add_option("--rate", sim.rate, "generated posts per second")
     ->check(CLI::Range(0.0, 10000.0));
 
+  backup_options backup;
+  auto* backup_cmd = app.add_subcommand(
+    "backup", "copy the database consistently, also while serve runs");
+  backup_cmd->add_option("--data", backup.data_dir, "data directory of serve")
+    ->required()
+    ->check(CLI::ExistingDirectory);
+  backup_cmd->add_option("--to", backup.to, "the backup file to create")
+    ->required();
+
+  restore_options restore;
+  auto* restore_cmd = app.add_subcommand(
+    "restore", "put a backup into a data directory without a database");
+  restore_cmd->add_option("--from", restore.from, "the backup file")
+    ->required()
+    ->check(CLI::ExistingFile);
+  restore_cmd->add_option("--data", restore.data_dir,
+                          "data directory to restore into (made if missing)")
+    ->required();
+  restore_cmd->add_option("--key", restore.key_file,
+                          "the data directory's secret.key, kept apart from "
+                          "the backup");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -87,6 +109,10 @@ int main(int argc, char** argv) {
     }
     return run_serve(*opts);
   }
+  if (backup_cmd->parsed())
+    return run_backup(backup);
+  if (restore_cmd->parsed())
+    return run_restore(restore);
   auto sim_opts = resolve_sim(sim);
   if (!sim_opts) {
     std::fprintf(stderr, "socialcrm sim: %s [%s]\n",

@@ -71,6 +71,19 @@ struct sim_cli_options {
   std::string tls_dir; // --tls DIR: https on the root listeners
 };
 
+/// `socialcrm backup --data DIR --to FILE`.
+struct backup_options {
+  std::string data_dir;
+  std::string to;
+};
+
+/// `socialcrm restore --from FILE --data DIR [--key FILE]`.
+struct restore_options {
+  std::string from;
+  std::string data_dir;
+  std::string key_file; // the backed-up DATA/secret.key; "" = none
+};
+
 /// Raw values of the sim flags before validation (what CLI11 fills).
 struct sim_flags {
   std::string listen = "127.0.0.1:8090";
