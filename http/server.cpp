@@ -50,17 +50,26 @@ struct server::impl {
     if (ec == net::error::operation_aborted || state.stopping)
       return;
     if (!ec) {
-      if (state.open >= state.limits.max_connections) {
+      boost::system::error_code peer_ec;
+      auto peer = socket.remote_endpoint(peer_ec);
+      std::string key = peer_ec ? std::string() : peer.address().to_string();
+      bool loopback = !peer_ec && peer.address().is_loopback();
+      bool counted = !loopback || state.limits.limit_loopback;
+      if (peer_ec || state.open >= state.limits.max_connections
+          || !state.admit.admit(key, loopback,
+                                std::chrono::steady_clock::now())) {
+        ++state.refused;
         boost::system::error_code ignored;
         socket.close(ignored);
       } else {
         std::shared_ptr<session_base> s;
         if (auto tls = state.tls_context())
           s = std::make_shared<detail::session<detail::tls_stream>>(
-            std::move(socket), state, std::move(tls));
+            std::move(socket), state, std::move(tls),
+            counted ? key : std::string());
         else
           s = std::make_shared<detail::session<detail::plain_stream>>(
-            std::move(socket), state);
+            std::move(socket), state, nullptr, counted ? key : std::string());
         {
           std::lock_guard guard{sessions_mutex};
           std::erase_if(sessions, [](auto& w) { return w.expired(); });
@@ -190,6 +199,10 @@ void server::stop() {
 
 std::size_t server::connections() const {
   return impl_->state.open;
+}
+
+std::size_t server::refused() const {
+  return impl_->state.refused;
 }
 
 } // namespace socialcrm::http

@@ -29,6 +29,23 @@ struct server_limits {
   /// Connections beyond this are closed right after accept, so a flood of
   /// sockets cannot exhaust file descriptors.
   std::size_t max_connections = 1024;
+  /// Open connections one address may hold: a browser keeps at most 6 per
+  /// origin, an office behind one NAT a few dozen; one address cannot take
+  /// the server's capacity (an eighth at most) from everyone else.
+  std::size_t max_connections_per_address = 128;
+  /// New connections one address may open in a burst, and how fast that
+  /// allowance comes back: keep-alive clients rarely reconnect, a socket
+  /// flood that reconnects as it is closed is slowed to this rate.
+  std::size_t connection_burst_per_address = 64;
+  double connections_per_second_per_address = 32;
+  /// Whether loopback peers are limited per address too. Off by default:
+  /// behind a reverse proxy on the same host every client is 127.0.0.1,
+  /// and the proxy limits its own clients.
+  bool limit_loopback = false;
+  /// A new connection must send its first request head (and finish a TLS
+  /// handshake) within this, separate from the keep-alive idle timeout, so
+  /// silent sockets cannot hold capacity for long.
+  std::chrono::milliseconds first_request_timeout{std::chrono::seconds(5)};
   /// How long stop() lets in-flight responses finish before closing.
   std::chrono::milliseconds stop_grace{std::chrono::seconds(2)};
   /// I/O threads; handlers of one connection never run concurrently.
@@ -77,6 +94,8 @@ public:
 
   /// Connections open right now.
   std::size_t connections() const;
+  /// Connections closed at accept because of a limit, since start.
+  std::size_t refused() const;
 
 private:
   struct impl;

@@ -54,15 +54,19 @@ Stream open_stream(net::ip::tcp::socket socket, net::ssl::context* tls) {
 
 template <class Stream>
 session<Stream>::session(net::ip::tcp::socket socket, server_state& state,
-                         std::shared_ptr<net::ssl::context> tls)
+                         std::shared_ptr<net::ssl::context> tls,
+                         std::string peer_key)
   : tls_(std::move(tls)),
     stream_(open_stream<Stream>(std::move(socket), tls_.get())),
-    state_(state) {
+    state_(state),
+    peer_key_(std::move(peer_key)) {
   ++state_.open;
 }
 
 template <class Stream>
 session<Stream>::~session() {
+  if (!peer_key_.empty())
+    state_.admit.release(peer_key_);
   --state_.open;
 }
 
@@ -77,7 +81,7 @@ void session<Stream>::run() {
     if constexpr (std::is_same_v<Stream, tls_stream>) {
       // The handshake shares the first request's deadline: a peer that
       // opens a socket and says nothing must not hold it.
-      self->tcp().expires_after(self->state_.limits.idle_timeout);
+      self->tcp().expires_after(self->state_.limits.first_request_timeout);
       self->stream_.async_handshake(
         net::ssl::stream_base::server,
         beast::bind_front_handler(&session::on_handshake, self));
@@ -116,6 +120,23 @@ void session<Stream>::do_read() {
   parser_.emplace();
   parser_->body_limit(state_.limits.body_limit);
   parser_->header_limit(state_.limits.header_limit);
+  // A new connection gets a short while for its first request head; a
+  // kept-alive one the idle timeout for the next.
+  tcp().expires_after(first_ ? state_.limits.first_request_timeout
+                             : state_.limits.idle_timeout);
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           beast::bind_front_handler(&session::on_header,
+                                                     this->shared_from_this()));
+}
+
+template <class Stream>
+void session<Stream>::on_header(beast::error_code ec, std::size_t bytes) {
+  if (ec)
+    return on_read(ec, bytes);
+  first_ = false;
+  if (parser_->is_done())
+    return dispatch(parser_->release());
+  // The body may be large (media uploads): it has the idle timeout.
   tcp().expires_after(state_.limits.idle_timeout);
   bhttp::async_read(stream_, buffer_, *parser_,
                     beast::bind_front_handler(&session::on_read,

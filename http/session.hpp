@@ -6,6 +6,7 @@
 
 #include <utility>
 
+#include "http/admission.hpp"
 #include "http/server.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -39,6 +40,8 @@ struct server_state {
   std::shared_ptr<lifeline> life = std::make_shared<lifeline>();
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open{0};
+  std::atomic<std::size_t> refused{0}; // closed at accept by a limit
+  admission admit{limits};
   /// The TLS context new connections use; null serves plain HTTP. Replaced
   /// whole on a reload, so connections keep the context they started with.
   std::mutex tls_mutex;
@@ -72,9 +75,11 @@ template <class Stream>
 class session : public session_base,
                 public std::enable_shared_from_this<session<Stream>> {
 public:
-  /// `tls` is the context of a tls_stream session, null for plain ones.
+  /// `tls` is the context of a tls_stream session, null for plain ones;
+  /// `peer_key` the address admission counted it under ("" = uncounted).
   session(boost::asio::ip::tcp::socket socket, server_state& state,
-          std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
+          std::shared_ptr<boost::asio::ssl::context> tls,
+          std::string peer_key);
   ~session() override;
 
   void run() override;
@@ -85,6 +90,7 @@ public:
 private:
   void on_handshake(boost::beast::error_code ec);
   void do_read();
+  void on_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void dispatch(boost::beast::http::request<boost::beast::http::string_body>
                   req);
@@ -101,6 +107,8 @@ private:
     boost::beast::http::request_parser<boost::beast::http::string_body>>
     parser_;
   server_state& state_;
+  std::string peer_key_;
+  bool first_ = true; // no request head read yet
   unsigned version_ = 11;
   bool keep_alive_ = true;
   bool busy_ = false; // a request is being handled or answered
