@@ -1,5 +1,6 @@
 #include "actors/classifier_actor.hpp"
 
+#include "actors/store_actor.hpp"
 #include "protocol/actor_error.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
@@ -127,13 +128,13 @@ void annotate(classifier_pointer self, stored_post& sp) {
 caf::result<ingest_ack> on_ingest(classifier_pointer self, ingest_batch& batch) {
   auto rp = self->make_response_promise<ingest_ack>();
   auto column = batch.source.column_id;
-  self->request(self->state.store, caf::infinite, ingest_atom::value,
+  self->request(self->state.store, store_request_timeout, ingest_atom::value,
                 std::move(batch))
     .then(
       [self, rp, column](ingest_result& r) mutable {
         auto& info = self->state.info;
         info.posts += static_cast<std::int64_t>(r.stored.size());
-        ++info.polls;
+        ++info.batches;
         std::vector<post_event> events;
         events.reserve(r.stored.size());
         for (auto& sp : r.stored) {
@@ -164,7 +165,7 @@ caf::result<standing_event> forward_change(classifier_pointer self,
   auto rp = self->make_response_promise<standing_event>();
   std::apply(
     [&](auto&&... xs) {
-      return self->request(self->state.store, caf::infinite, xs...);
+      return self->request(self->state.store, store_request_timeout, xs...);
     },
     std::forward<Request>(req))
     .then(
@@ -190,7 +191,7 @@ classifier_actor::behavior_type classifier_behavior(classifier_pointer self,
                caf::actor_cast<caf::actor>(self));
   // Load the people index before handling any batch: requests that arrive
   // meanwhile wait in the mailbox (await suspends the other handlers).
-  self->request(self->state.store, caf::infinite, people_atom::value)
+  self->request(self->state.store, store_request_timeout, people_atom::value)
     .await(
       [self](std::vector<profile_entry>& entries) {
         for (auto& e : entries)

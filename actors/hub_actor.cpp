@@ -106,7 +106,7 @@ hub_actor::behavior_type hub_behavior(hub_pointer self, registry_actor registry)
     },
     [self](info_atom) {
       auto info = self->state.info;
-      info.polls = static_cast<std::int64_t>(self->state.sessions.size());
+      info.sessions = static_cast<std::int64_t>(self->state.sessions.size());
       return info;
     },
   };

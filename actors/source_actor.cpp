@@ -1,5 +1,6 @@
 #include "actors/source_actor.hpp"
 
+#include "actors/store_actor.hpp"
 #include "protocol/actor_error.hpp"
 #include "storage/account_repository.hpp"
 #include "storage/cursor_repository.hpp"
@@ -21,6 +22,12 @@ namespace {
 /// expired one.
 constexpr unix_ms refresh_margin_ms = 60'000;
 
+/// How long a source waits for the classifier to acknowledge a page: the
+/// classifier's own request to the store times out first, so the source
+/// hears the store's error rather than a silence. Until the answer comes
+/// the cursor does not move; after a timeout the page is polled again.
+constexpr auto ingest_timeout = store_request_timeout + std::chrono::seconds(5);
+
 struct account_session {
   std::unique_ptr<networks::connector> conn;
   networks::credentials creds;
@@ -34,11 +41,12 @@ struct source_state {
   source_spec spec;
   std::map<std::int64_t, account_session> accounts;
   std::map<std::string, std::string> cursors;
-  size_t next = 0;        // next task of the current cycle
-  bool more = false;      // a page said more is waiting
+  size_t next = 0;         // next task of the current cycle
+  bool more = false;       // a page said more is waiting
   bool paused = false;
-  int failures = 0;       // consecutive, for the backoff
-  std::uint64_t gen = 0;  // ticks of an older generation are ignored
+  int failures = 0;        // consecutive, for the backoff
+  int reauth_failures = 0; // consecutive failed writes of reauth_required
+  std::uint64_t gen = 0;   // ticks of an older generation are ignored
   actor_info info;
   static inline const char* name = "source";
 };
@@ -81,7 +89,7 @@ void load(source_pointer self) {
       account_session session;
       auto a = accounts.find(task.account_id);
       auto opts = connector_options_for(*st.ctx, task.net);
-      if (a && a->status == "active" && opts) {
+      if (a && a->status == account_status::active && opts) {
         auto access = st.ctx->box->open(a->access_token);
         auto refresh = a->refresh_token.empty()
                          ? expected<std::string>(std::string())
@@ -111,6 +119,31 @@ void fail(source_pointer self, const std::string& why) {
   tick_at(self, now_ms() + backoff_delay_ms(st.failures, st.ctx->poll_interval_s));
 }
 
+// Stores that the account needs to be linked again. Until the store has
+// it, the account stays active on disk: a failed write is tried again
+// after a backoff, for as long as the account is dead here (a restart
+// reads it afresh, and meets the refused token again if it still is).
+void persist_reauth(source_pointer self, std::int64_t account_id) {
+  auto& st = self->state;
+  account_update u;
+  u.account_id = account_id;
+  u.new_status = true;
+  u.status = account_status::reauth_required;
+  self->request(st.ctx->store, store_request_timeout, account_atom::value, u)
+    .await([self](bool) { self->state.reauth_failures = 0; },
+           [self, account_id](caf::error& e) {
+             auto& s = self->state;
+             auto delay = backoff_delay_ms(++s.reauth_failures,
+                                           s.ctx->poll_interval_s);
+             spdlog::warn("{}: could not mark account {} reauth_required "
+                          "({}); trying again in {} ms",
+                          s.info.id, account_id, to_error_info(e).message,
+                          delay);
+             self->delayed_send(self, std::chrono::milliseconds(delay),
+                                account_atom::value, account_id);
+           });
+}
+
 void mark_reauth(source_pointer self, std::int64_t account_id,
                  const std::string& why) {
   auto& st = self->state;
@@ -119,11 +152,7 @@ void mark_reauth(source_pointer self, std::int64_t account_id,
   ++st.info.errors;
   spdlog::warn("{}: account {} needs to be linked again: {}", st.info.id,
                account_id, why);
-  account_update u;
-  u.account_id = account_id;
-  u.status = "reauth_required";
-  self->request(st.ctx->store, caf::infinite, account_atom::value, u)
-    .await([](bool) {}, [](caf::error&) {});
+  persist_reauth(self, account_id);
   bool all_dead = std::all_of(st.accounts.begin(), st.accounts.end(),
                               [](auto& kv) { return kv.second.dead; });
   set_state(self, all_dead ? actor_state::reauth_required
@@ -141,8 +170,10 @@ void refresh(source_pointer self, std::int64_t account_id) {
       return fail(self, r.error.message);
     return mark_reauth(self, account_id, r.error.message);
   }
-  // Persist the new tokens before using them: a single-use refresh token
-  // that reached the network must reach our disk too.
+  // Persist the new tokens before using them: the network has rotated the
+  // refresh token (X's old one is dead at once; Bluesky's still works for
+  // the PDS's 2-hour grace period, REFRESH_GRACE_MS, then no more), so the
+  // new one must reach our disk too.
   account_update u;
   u.account_id = account_id;
   u.tokens = true;
@@ -152,7 +183,7 @@ void refresh(source_pointer self, std::int64_t account_id) {
                       : st.ctx->box->seal(r.value->refresh_token);
   u.expires_at = r.value->expires_at;
   auto fresh = *r.value;
-  self->request(st.ctx->store, caf::infinite, account_atom::value, u)
+  self->request(st.ctx->store, store_request_timeout, account_atom::value, u)
     .await(
       [self, account_id, fresh](bool) {
         self->state.accounts[account_id].creds = fresh;
@@ -229,7 +260,7 @@ void poll_next(source_pointer self) {
   auto key = task.cursor_key;
   auto cursor = page.value->cursor;
   auto more = page.value->more;
-  self->request(st.ctx->classifier, caf::infinite, ingest_atom::value,
+  self->request(st.ctx->classifier, ingest_timeout, ingest_atom::value,
                 std::move(batch))
     .await(
       [self, key, cursor, more](const ingest_ack& ack) {
@@ -289,6 +320,12 @@ caf::behavior source_behavior(source_pointer self,
       set_state(self, actor_state::running);
       tick_now(self);
     },
+    [self](account_atom, std::int64_t account_id) {
+      auto& accounts = self->state.accounts;
+      if (auto i = accounts.find(account_id);
+          i != accounts.end() && i->second.dead)
+        persist_reauth(self, account_id);
+    },
     [self](info_atom) { return self->state.info; },
   };
 }
@@ -301,6 +338,8 @@ connector_options_for(const source_context& ctx, network net) {
   if (url == ctx.base_urls.end())
     return std::nullopt;
   networks::connector_options opts{url->second, ctx.budgets, "", ""};
+  if (auto ca = ctx.ca_files.find(net); ca != ctx.ca_files.end())
+    opts.ca_file = ca->second;
   if (auto c = ctx.oauth_clients.find(net); c != ctx.oauth_clients.end()) {
     opts.client_id = c->second.first;
     opts.client_secret = c->second.second;
@@ -311,9 +350,13 @@ connector_options_for(const source_context& ctx, network net) {
 unix_ms backoff_delay_ms(int failures, double poll_interval_s) {
   // 1 s, 2 s, 4 s ... 60 s for the default 15 s interval; a test with a
   // 0.1 s interval backs off 150 times faster.
-  double scale = std::min(1.0, poll_interval_s / 15.0);
-  double base = 1000.0 * (1 << std::min(failures - 1, 6));
-  return static_cast<unix_ms>(std::min(base, 60000.0) * scale) + 1;
+  double scale = std::min(1.0, poll_interval_s / backoff_unscaled_interval_s);
+  // Doubling stops at the ceiling, long before the shift could overflow.
+  int doublings = std::clamp(failures - 1, 0, backoff_max_doublings);
+  double base = static_cast<double>(backoff_first_ms * (1 << doublings));
+  return static_cast<unix_ms>(
+           std::min(base, static_cast<double>(backoff_max_ms)) * scale)
+         + 1;
 }
 
 caf::actor spawn_source(caf::actor_system& sys,

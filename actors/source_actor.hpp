@@ -49,6 +49,9 @@ struct source_context {
   std::shared_ptr<storage::secret_box> box;
   std::shared_ptr<networks::rate_budgets> budgets;
   std::map<network, std::string> base_urls;
+  /// PEM file trusted for a network's https base URL ([networks.NAME]
+  /// ca_file); absent = the system's CA store.
+  std::map<network, std::string> ca_files;
   /// OAuth client (id, secret) per network, for token refreshes.
   std::map<network, std::pair<std::string, std::string>> oauth_clients;
   double poll_interval_s = 15;
@@ -72,8 +75,23 @@ caf::actor spawn_source(caf::actor_system& sys,
 std::optional<networks::connector_options>
 connector_options_for(const source_context& ctx, network net);
 
-/// Backoff after consecutive failures: 1 s doubling up to a minute, scaled
-/// by the poll interval so tests with a fast interval back off fast too.
+/// The first wait after a failure: a blip (one 5xx, a reset connection)
+/// is retried soon.
+inline constexpr unix_ms backoff_first_ms = 1000;
+/// The longest wait: a network that stays down is asked once a minute, so
+/// polling resumes within a minute of its return, and an hour of outage
+/// costs 60 requests per source.
+inline constexpr unix_ms backoff_max_ms = 60'000;
+/// Doublings after which backoff_first_ms has passed backoff_max_ms.
+inline constexpr int backoff_max_doublings = 6;
+/// The poll interval (the default, 15 s) at which those waits apply as
+/// they are; a shorter interval shrinks them in proportion, so a demo or
+/// a test polling every 0.1 s also recovers 150 times faster.
+inline constexpr double backoff_unscaled_interval_s = 15;
+
+/// Backoff after consecutive failures (also the source supervisor's after
+/// consecutive crashes): backoff_first_ms doubling up to backoff_max_ms,
+/// scaled by the poll interval, plus 1 ms so that it is never zero.
 unix_ms backoff_delay_ms(int failures, double poll_interval_s);
 
 } // namespace socialcrm

@@ -75,6 +75,14 @@ expected<org_account> create_org(sim_control& sim, network net) {
       return page.error();
     a.page_id = page->at("page_id").get<std::string>();
     token_req["page_id"] = a.page_id;
+    // A page's visitors comment on its posts (Google+ has no mentions of
+    // pages): one post of the page gives the traffic something to answer.
+    auto welcome = sim.call("POST", "/posts",
+                            {{"network", id}, {"author_id", a.page_id},
+                             {"text", "Welcome to Acme's page"},
+                             {"kind", "post"}});
+    if (!welcome)
+      return welcome.error();
   }
   auto token = sim.call("POST", "/tokens", token_req);
   if (!token)
@@ -91,7 +99,7 @@ void link(storage::account_repository& accounts,
     if (a.net == o.net && a.network_user_id == o.user_id
         && a.page_id == o.page_id) {
       accounts.update_tokens(a.id, box.seal(o.token), "", 0);
-      accounts.set_status(a.id, "active");
+      accounts.set_status(a.id, account_status::active);
       return;
     }
   storage::linked_account a;

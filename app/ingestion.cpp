@@ -19,6 +19,7 @@ make_source_context(const serve_options& opts, const std::string& db_path,
   ctx->budgets = std::make_shared<networks::rate_budgets>();
   ctx->base_urls = opts.network_urls;
   ctx->oauth_clients = opts.oauth_clients;
+  ctx->ca_files = opts.network_ca_files;
   ctx->poll_interval_s = opts.poll_interval_s;
   ctx->classifier = std::move(classifier);
   ctx->store = std::move(store);

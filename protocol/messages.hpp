@@ -120,7 +120,8 @@ typename Inspector::result_type inspect(Inspector& f, profile_link& x) {
 /// (reauth_required) and/or refreshed tokens, already sealed.
 struct account_update {
   std::int64_t account_id = 0;
-  std::string status;        // "" = unchanged
+  bool new_status = false;   // whether `status` applies
+  account_status status = account_status::active;
   bool tokens = false;       // whether the three token fields apply
   std::string access_token;  // sealed
   std::string refresh_token; // sealed
@@ -129,8 +130,9 @@ struct account_update {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, account_update& x) {
-  return f(caf::meta::type_name("account_update"), x.account_id, x.status,
-           x.tokens, x.access_token, x.refresh_token, x.expires_at);
+  return f(caf::meta::type_name("account_update"), x.account_id,
+           x.new_status, x.status, x.tokens, x.access_token, x.refresh_token,
+           x.expires_at);
 }
 
 /// Lifecycle state of a polling actor, as the admin console shows it.
@@ -152,7 +154,10 @@ struct actor_info {
   std::string id;   // stable name, e.g. "classifier", "source:account:3"
   std::string kind; // classifier, store, hub, registry, source
   actor_state state = actor_state::starting;
-  std::int64_t polls = 0;
+  // What it handled, by kind of actor: each counts for one kind only.
+  std::int64_t polls = 0;    // source: requests made to the network
+  std::int64_t batches = 0;  // classifier: ingest batches stored
+  std::int64_t sessions = 0; // hub: sessions joined now (not a total)
   std::int64_t posts = 0;
   std::int64_t errors = 0;
   std::string last_error;
@@ -172,8 +177,8 @@ inline actor_info make_info(const std::string& name) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, actor_info& x) {
   return f(caf::meta::type_name("actor_info"), x.id, x.kind, x.state, x.polls,
-           x.posts, x.errors, x.last_error, x.next_poll, x.restarts,
-           x.mailbox);
+           x.batches, x.sessions, x.posts, x.errors, x.last_error, x.next_poll,
+           x.restarts, x.mailbox);
 }
 
 } // namespace socialcrm

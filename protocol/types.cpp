@@ -21,6 +21,8 @@ constexpr std::array<std::string_view, 2> record_type_names{"lead",
 constexpr std::array<std::string_view, 3> stage_names{"open", "won", "lost"};
 constexpr std::array<std::string_view, 4> filter_names{
   "", "this_month", "new_deals", "top10"};
+constexpr std::array<std::string_view, 4> account_status_names{
+  "pending_page", "active", "reauth_required", "paused"};
 
 template <class Enum, size_t N>
 std::optional<Enum> parse(const std::array<std::string_view, N>& names,
@@ -54,6 +56,9 @@ std::string_view to_string(deal_stage x) {
 std::string_view to_string(negotiation_filter x) {
   return filter_names[static_cast<size_t>(x)];
 }
+std::string_view to_string(account_status x) {
+  return account_status_names[static_cast<size_t>(x)];
+}
 
 std::optional<network> parse_network(std::string_view s) {
   return parse<network>(network_names, s);
@@ -75,6 +80,9 @@ std::optional<deal_stage> parse_deal_stage(std::string_view s) {
 }
 std::optional<negotiation_filter> parse_negotiation_filter(std::string_view s) {
   return parse<negotiation_filter>(filter_names, s);
+}
+std::optional<account_status> parse_account_status(std::string_view s) {
+  return parse<account_status>(account_status_names, s);
 }
 
 unix_ms now_ms() {

@@ -37,6 +37,15 @@ enum class deal_stage : std::uint8_t { open, won, lost };
 /// Negotiation-column filters (SPEC S-3.6).
 enum class negotiation_filter : std::uint8_t { none, this_month, new_deals, top10 };
 
+/// Where a linked account stands (SPEC S-1): what its source polls and what
+/// the API shows. The names are linked_accounts.status and the API's.
+enum class account_status : std::uint8_t {
+  pending_page,    // linked, waiting for its page to be picked (S-1.4)
+  active,          // polled
+  reauth_required, // its token was refused: linked again before polling
+  paused,          // not polled (the schema's fourth state; nothing sets it yet)
+};
+
 std::string_view to_string(network x);
 std::string_view to_string(post_kind x);
 std::string_view to_string(standing x);
@@ -44,6 +53,7 @@ std::string_view to_string(feed_view x);
 std::string_view to_string(record_type x);
 std::string_view to_string(deal_stage x);
 std::string_view to_string(negotiation_filter x);
+std::string_view to_string(account_status x);
 
 std::optional<network> parse_network(std::string_view s);
 std::optional<post_kind> parse_post_kind(std::string_view s);
@@ -52,6 +62,7 @@ std::optional<feed_view> parse_feed_view(std::string_view s);
 std::optional<record_type> parse_record_type(std::string_view s);
 std::optional<deal_stage> parse_deal_stage(std::string_view s);
 std::optional<negotiation_filter> parse_negotiation_filter(std::string_view s);
+std::optional<account_status> parse_account_status(std::string_view s);
 
 /// Every network, in a fixed order, for loops over all of them.
 inline constexpr network all_networks[] = {network::x, network::facebook,

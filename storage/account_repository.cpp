@@ -30,7 +30,9 @@ linked_account read(SQLite::Statement& st) {
   a.access_token = blob(st.getColumn(6));
   a.refresh_token = blob(st.getColumn(7));
   a.token_expires_at = st.getColumn(8).getInt64();
-  a.status = st.getColumn(9).getString();
+  // linked_accounts.status has a CHECK naming exactly these states.
+  a.status = parse_account_status(st.getColumn(9).getString())
+               .value_or(account_status::paused);
   a.linked_by = st.getColumn(10).getInt64();
   a.created_at = st.getColumn(11).getInt64();
   return a;
@@ -66,12 +68,12 @@ std::int64_t account_repository::add(const linked_account& a,
   st.bind(6, a.access_token.data(), static_cast<int>(a.access_token.size()));
   st.bind(7, a.refresh_token.data(), static_cast<int>(a.refresh_token.size()));
   st.bind(8, a.token_expires_at);
-  st.bind(9, a.status);
+  st.bind(9, std::string(to_string(a.status)));
   st.bind(10, linked_by);
   st.bind(11, now);
   st.bind(12, id);
   st.exec();
-  if (a.status != "pending_page")
+  if (a.status != account_status::pending_page)
     reattach(id, a);
   sp.release();
   return id;
@@ -99,11 +101,10 @@ std::vector<linked_account> account_repository::pollable() {
   return read_all(st);
 }
 
-bool account_repository::set_status(std::int64_t id,
-                                    const std::string& status) {
+bool account_repository::set_status(std::int64_t id, account_status status) {
   SQLite::Statement st(db_,
                        "UPDATE linked_accounts SET status = ? WHERE id = ?");
-  st.bind(1, status);
+  st.bind(1, std::string(to_string(status)));
   st.bind(2, id);
   return st.exec() == 1;
 }
@@ -190,10 +191,10 @@ bool account_repository::update(const linked_account& a) {
   st.bind(5, a.access_token.data(), static_cast<int>(a.access_token.size()));
   st.bind(6, a.refresh_token.data(), static_cast<int>(a.refresh_token.size()));
   st.bind(7, a.token_expires_at);
-  st.bind(8, a.status);
+  st.bind(8, std::string(to_string(a.status)));
   st.bind(9, a.id);
   bool updated = st.exec() == 1;
-  if (updated && a.status != "pending_page")
+  if (updated && a.status != account_status::pending_page)
     reattach(a.id, a);
   sp.release();
   return updated;

@@ -22,7 +22,7 @@ struct linked_account {
   std::string access_token;  // sealed
   std::string refresh_token; // sealed, "" when none
   unix_ms token_expires_at = 0;
-  std::string status = "active"; // pending_page, active, reauth_required, paused
+  account_status status = account_status::active;
   std::int64_t linked_by = 0; // the user who linked it; 0 = unknown / demo
   unix_ms created_at = 0;     // when it was first linked (read back only)
 };
@@ -40,7 +40,7 @@ public:
   std::vector<linked_account> all();
   /// Accounts to poll: active ones.
   std::vector<linked_account> pollable();
-  bool set_status(std::int64_t id, const std::string& status);
+  bool set_status(std::int64_t id, account_status status);
   /// Replaces the tokens of an account in one statement, so a refreshed
   /// single-use refresh token is never half-stored.
   bool update_tokens(std::int64_t id, const std::string& access,

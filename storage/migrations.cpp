@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -30,13 +31,17 @@ int latest_schema_version() {
 }
 
 void migrate(SQLite::Database& db) {
+  migrate_to(db, latest_schema_version());
+}
+
+void migrate_to(SQLite::Database& db, int version) {
   int current = db.execAndGet("PRAGMA user_version").getInt();
   if (current > latest_schema_version())
     throw std::runtime_error(
       "database schema version " + std::to_string(current)
       + " is newer than this socialcrm (" + std::to_string(latest_schema_version())
       + "); upgrade socialcrm");
-  for (int v = current; v < latest_schema_version(); ++v) {
+  for (int v = current; v < std::min(version, latest_schema_version()); ++v) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(steps()[static_cast<size_t>(v)]);
     db.exec("PRAGMA user_version = " + std::to_string(v + 1));

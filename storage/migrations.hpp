@@ -12,4 +12,9 @@ int latest_schema_version();
 /// Throws std::runtime_error when the database is newer than this binary.
 void migrate(SQLite::Database& db);
 
+/// migrate(), stopping at `version` (at most the latest): the schema an
+/// older socialcrm wrote, made with the steps that made it then. For tests
+/// of upgrades from a database holding data.
+void migrate_to(SQLite::Database& db, int version);
+
 } // namespace socialcrm::storage

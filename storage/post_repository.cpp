@@ -11,7 +11,11 @@ post_repository::post_repository(SQLite::Database& db)
                 "ON CONFLICT (network, external_id) DO NOTHING"),
     find_id_(db, "SELECT id FROM posts WHERE network = ? AND external_id = ?"),
     add_to_column_(db, "INSERT OR IGNORE INTO column_posts (column_id, "
-                       "post_id) VALUES (?, ?)") {
+                       "post_id) VALUES (?, ?)"),
+    after_(db, "SELECT id, seq, COALESCE(account_id, 0), network, "
+               "external_id, kind, author_id, author_handle, author_name, "
+               "text, created_at, in_reply_to, media_url FROM posts "
+               "WHERE seq > ? ORDER BY seq LIMIT ?") {
 }
 
 std::optional<std::int64_t> post_repository::insert(const post& p,
@@ -58,14 +62,11 @@ void post_repository::add_to_column(std::int64_t column_id,
   add_to_column_.exec();
 }
 
-std::vector<stored_post> post_repository::after(std::int64_t after,
-                                                int limit) {
+expected<std::vector<stored_post>>
+post_repository::after(std::int64_t after, int limit) {
   std::vector<stored_post> out;
-  SQLite::Statement st(db_, "SELECT id, seq, COALESCE(account_id, 0), "
-                            "network, external_id, kind, author_id, "
-                            "author_handle, author_name, text, created_at, "
-                            "in_reply_to, media_url FROM posts "
-                            "WHERE seq > ? ORDER BY seq LIMIT ?");
+  auto& st = after_;
+  st.reset();
   st.bind(1, after);
   st.bind(2, limit);
   while (st.executeStep()) {
@@ -73,10 +74,18 @@ std::vector<stored_post> post_repository::after(std::int64_t after,
     sp.id = st.getColumn(0).getInt64();
     sp.seq = st.getColumn(1).getInt64();
     sp.account_id = st.getColumn(2).getInt64();
-    sp.body.net = parse_network(st.getColumn(3).getString()).value_or(network::x);
+    auto net = parse_network(st.getColumn(3).getString());
     sp.body.external_id = st.getColumn(4).getString();
-    sp.body.kind = parse_post_kind(st.getColumn(5).getString())
-                     .value_or(post_kind::post);
+    auto kind = parse_post_kind(st.getColumn(5).getString());
+    if (!net || !kind) {
+      auto what = net ? "kind '" + st.getColumn(5).getString() + "'"
+                      : "network '" + st.getColumn(3).getString() + "'";
+      st.reset(); // ends the statement's read transaction now
+      return make_error("bad_row", "post " + std::to_string(sp.id) + " has a "
+                                     + what + " unknown to this socialcrm");
+    }
+    sp.body.net = *net;
+    sp.body.kind = *kind;
     sp.body.from = {st.getColumn(6).getString(), st.getColumn(7).getString(),
                     st.getColumn(8).getString()};
     sp.body.text = st.getColumn(9).getString();

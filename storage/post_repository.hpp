@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/error.hpp"
 #include "protocol/post.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -27,8 +28,10 @@ public:
   /// Files a post under a keyword/custom column; idempotent.
   void add_to_column(std::int64_t column_id, std::int64_t post_id);
 
-  /// Posts with seq > `after`, oldest first, at most `limit`.
-  std::vector<stored_post> after(std::int64_t after, int limit);
+  /// Posts with seq > `after`, oldest first, at most `limit`; an error
+  /// ("bad_row") when a row names a network or kind this binary does not
+  /// know, rather than a post filed under the wrong one.
+  expected<std::vector<stored_post>> after(std::int64_t after, int limit);
 
   /// Number of stored posts.
   std::int64_t count();
@@ -41,6 +44,7 @@ private:
   SQLite::Statement insert_;
   SQLite::Statement find_id_;
   SQLite::Statement add_to_column_;
+  SQLite::Statement after_;
 };
 
 } // namespace socialcrm::storage

@@ -142,7 +142,7 @@ bool writer::update_account(const account_update& u) {
   if (u.tokens)
     found = accounts_.update_tokens(u.account_id, u.access_token,
                                     u.refresh_token, u.expires_at);
-  if (found && !u.status.empty())
+  if (found && u.new_status)
     found = accounts_.set_status(u.account_id, u.status);
   tx.commit();
   return found;

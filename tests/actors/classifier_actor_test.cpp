@@ -224,9 +224,11 @@ TEST_CASE("posts and standing changes reach the hub in seq order when "
   for (int round = 0; round < 20; ++round) {
     for (int b = 0; b < 5; ++b) {
       std::vector<post> posts;
-      for (int i = 0; i < 4; ++i)
-        posts.push_back(make_post(network::x, std::to_string(++sent),
+      for (int i = 0; i < 4; ++i) {
+        ++sent;
+        posts.push_back(make_post(network::x, std::to_string(sent),
                                   "a" + std::to_string(sent % 7)));
+      }
       caf::anon_send(f.classifier, ingest_atom::value,
                      ingest_batch{{}, std::move(posts), {}});
     }

@@ -110,11 +110,20 @@ TEST_CASE("a batch the store accepted is committed and answered when it is "
   batch.posts = {make_post(network::x, "last", "a")};
   std::optional<ingest_result> answer;
   std::string refused;
-  // The exit is sent right behind the batch, so it reaches the store
-  // before the flush the store sends itself on taking the batch.
+  // The store is held in a write that waits for the lock this connection
+  // takes, while the batch and then the exit reach its mailbox: it reads
+  // the exit before the flush it sends itself on taking the batch.
+  db.handle().exec("BEGIN IMMEDIATE");
+  account_update nothing; // changes nothing, but takes the write lock
+  nothing.account_id = 1;
+  auto held = f.self->request(f.store, actor_fixture::timeout,
+                              account_atom::value, nothing);
   auto handle = f.self->request(f.store, actor_fixture::timeout,
                                 ingest_atom::value, batch);
   f.self->send_exit(f.store, caf::exit_reason::user_shutdown);
+  db.handle().exec("COMMIT");
+  std::move(held).receive([](bool) {},
+                          [](caf::error& e) { FAIL(caf::to_string(e)); });
   std::move(handle).receive(
     [&](ingest_result& r) { answer = std::move(r); },
     [&](caf::error& e) { refused = to_error_info(e).message; });

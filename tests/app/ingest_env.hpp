@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -144,6 +145,32 @@ struct ingest_env {
     while (c < n && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       c = count(sql);
+    }
+    return c;
+  }
+
+  /// Every stored post's external id, with the number of rows it has.
+  std::map<std::string, int> stored_ids() {
+    storage::database db(db_path, storage::access::read_only);
+    SQLite::Statement st(db.handle(), "SELECT external_id FROM posts");
+    std::map<std::string, int> out;
+    while (st.executeStep())
+      ++out[st.getColumn(0).getString()];
+    return out;
+  }
+
+  /// Waits (bounded) until the emulator has served `n` faults on `net` in
+  /// all; returns how many it has.
+  long wait_faults_served(const std::string& net, long n) {
+    auto served = [&] {
+      return sim_get("/stats").at("networks").at(net).at("faults_served")
+        .get<long>();
+    };
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    auto c = served();
+    while (c < n && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      c = served();
     }
     return c;
   }

@@ -19,7 +19,7 @@ struct accounts_env {
 
   std::int64_t link(network net, const std::string& user,
                     const std::string& page = "",
-                    const std::string& status = "active") {
+                    account_status status = account_status::active) {
     linked_account a;
     a.net = net;
     a.network_user_id = user;
@@ -91,14 +91,15 @@ TEST_CASE("a page account takes its posts back only once its page is "
   REQUIRE(env.accounts.remove(page));
 
   // Relinking starts with a picker: no page yet, no posts.
-  auto pending = env.link(network::facebook, "owner", "", "pending_page");
+  auto pending = env.link(network::facebook, "owner", "",
+                          account_status::pending_page);
   CHECK(env.accounts.post_count(pending) == 0);
 
   // What the page picker stores, then the posts the account has.
-  auto pick = [&](const std::string& page) {
+  auto pick = [&](const std::string& page_id) {
     auto a = *env.accounts.find(pending);
-    a.page_id = page;
-    a.status = "active";
+    a.page_id = page_id;
+    a.status = account_status::active;
     REQUIRE(env.accounts.update(a));
     return env.accounts.post_count(pending);
   };

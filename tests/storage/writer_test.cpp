@@ -1,5 +1,6 @@
 #include "storage/writer.hpp"
 #include "tests/storage/fixtures.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -52,10 +53,12 @@ TEST_CASE("a post delivered twice is stored once", "[storage][writer]") {
 TEST_CASE("stored posts get consecutive sequence numbers that survive a "
           "reopen",
           "[storage][writer]") {
-  database db(":memory:");
-  add_linked_account(db);
+  test::temp_dir dir;
+  auto path = dir.file("crm.db");
   std::int64_t last = 0;
   {
+    database db(path);
+    add_linked_account(db);
     writer w(db);
     auto r = w.ingest(batch_of({make_post(network::x, "1", "a"),
                                 make_post(network::x, "2", "b"),
@@ -65,8 +68,16 @@ TEST_CASE("stored posts get consecutive sequence numbers that survive a "
     CHECK(r.stored[0].seq == 1);
     CHECK(r.stored[1].seq == 2);
     CHECK(r.stored[2].seq == 3);
+    // The last number handed out goes to a standing event, not a post.
+    auto lead = w.people_repo().create(record_type::lead,
+                                       {.last_name = "Kato"}, now);
+    auto ev = w.link({{record_type::lead, lead}, {network::x, "a"}, "@a"},
+                     now);
+    REQUIRE(ev);
+    CHECK(ev->seq == 4);
     last = w.last_seq();
   }
+  database db(path);
   writer again(db);
   CHECK(again.last_seq() == last);
   auto r = again.ingest(batch_of({make_post(network::x, "4", "d")}), now);
@@ -94,6 +105,41 @@ TEST_CASE("a batch's cursor is saved with its posts, or neither is",
     CHECK_FALSE(w.posts().find_id(network::x, "11"));
     CHECK(w.last_seq() == before);
   }
+}
+
+TEST_CASE("a group commit that fails stores none of its batches and uses "
+          "no sequence numbers",
+          "[storage][writer]") {
+  database db(":memory:");
+  add_linked_account(db);
+  writer w(db);
+  w.ingest(batch_of({make_post(network::x, "1", "a")}), now);
+  auto before = w.last_seq();
+  // Post "3" leaves a reference to no post, in a foreign key checked only
+  // at COMMIT: its batch passes its savepoint, and the commit of the whole
+  // group fails.
+  db.handle().exec(
+    "CREATE TABLE gate (post_id INTEGER REFERENCES posts(id) DEFERRABLE "
+    "INITIALLY DEFERRED); CREATE TRIGGER fail_commit AFTER INSERT ON posts "
+    "WHEN NEW.external_id = '3' BEGIN INSERT INTO gate VALUES (-1); END");
+  auto good = batch_of({make_post(network::x, "2", "a")});
+  good.cursors.push_back({"account:1:mentions", "2"});
+  auto bad = batch_of({make_post(network::x, "3", "b")});
+  auto results = w.ingest_group({&good, &bad}, now);
+  REQUIRE(results.size() == 2);
+  for (auto& r : results) {
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == "storage_failure");
+  }
+  CHECK(w.posts().count() == 1);
+  CHECK_FALSE(w.cursors().get("account:1:mentions"));
+  CHECK(w.last_seq() == before);
+  // Rolled back, not left open: the next group commits and goes on from
+  // the same number.
+  auto next = w.ingest(good, now);
+  REQUIRE(next.stored.size() == 1);
+  CHECK(next.stored[0].seq == before + 1);
+  CHECK(w.cursors().get("account:1:mentions") == "2");
 }
 
 TEST_CASE("linking a social profile moves that author's posts",
