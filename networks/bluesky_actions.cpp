@@ -1,5 +1,6 @@
 // The Bluesky connector's writes: refreshSession, createRecord (posts,
-// replies, likes, reposts) and uploadBlob.
+// replies, likes, reposts; getPosts names what they answer) and
+// uploadBlob.
 
 #include "networks/bluesky_connector.hpp"
 
@@ -43,8 +44,9 @@ outcome<credentials> bluesky_connector::refresh(const credentials& who) {
     return {std::nullopt, make_failure(failure_kind::reauth_required,
                                        "no Bluesky refresh token: sign in "
                                        "again")};
-  // The refresh JWT is the bearer, and it is single-use: the caller
-  // persists the answer before anything else.
+  // The refresh JWT is the bearer. The PDS rotates it: the used one
+  // refreshes again only for a 2-hour grace period (REFRESH_GRACE_MS), so
+  // the caller still persists the answer before anything else.
   auto r = api_.send_json(who.refresh_token, "session", "POST",
                           "/xrpc/com.atproto.server.refreshSession");
   if (!r)
@@ -88,8 +90,8 @@ outcome<nlohmann::json> bluesky_connector::upload_blob(const credentials& who,
                                                        const action& a) {
   if (a.media.size() > bluesky_max_image_bytes)
     return {std::nullopt, make_failure(failure_kind::rejected,
-                                       "the image is over Bluesky's 1 MB "
-                                       "limit")};
+                                       "the image is over Bluesky's "
+                                       "2,000,000-byte limit")};
   http::header_list h;
   h.set("Content-Type", a.media_type.empty() ? "image/jpeg" : a.media_type);
   auto r = api_.send_json(who.access_token, "global", "POST",
@@ -105,14 +107,8 @@ outcome<nlohmann::json> bluesky_connector::upload_blob(const credentials& who,
 outcome<bluesky_connector::record_ref>
 bluesky_connector::ref_of(const credentials& who, const std::string& uri) {
   auto j = query(who, "app.bsky.feed.getPosts", {{"uris", uri}});
-  if (!j) {
-    // Workaround: the emulator (sim/bluesky_network.cpp) has no getPosts
-    // and answers 501 MethodNotImplemented; the author's feed, which every
-    // server has, holds the post too.
-    if (j.error.message.find("MethodNotImplemented") != std::string::npos)
-      return ref_from_author_feed(who, uri);
+  if (!j)
     return {std::nullopt, j.error};
-  }
   auto posts = array_at(*j.value, "posts");
   if (!posts || posts->empty())
     return {std::nullopt, make_failure(failure_kind::rejected,
@@ -126,44 +122,6 @@ bluesky_connector::ref_of(const credentials& who, const std::string& uri) {
     out.root_cid = string_in(*record, {"reply", "root", "cid"});
   }
   return {std::move(out), {}};
-}
-
-outcome<bluesky_connector::record_ref>
-bluesky_connector::ref_from_author_feed(const credentials& who,
-                                        const std::string& uri) {
-  std::string cursor;
-  for (int pages = 0; pages < bluesky_ref_search_pages; ++pages) {
-    std::vector<std::pair<std::string, std::string>> q{
-      {"actor", did_of_uri(uri)},
-      {"limit", std::to_string(bluesky_page_size)},
-      {"filter", "posts_with_replies"}};
-    if (!cursor.empty())
-      q.emplace_back("cursor", cursor);
-    auto j = query(who, "app.bsky.feed.getAuthorFeed", q);
-    if (!j)
-      return {std::nullopt, j.error};
-    auto feed = array_at(*j.value, "feed");
-    if (!feed)
-      return {std::nullopt, bad("feed is no list")};
-    for (auto& entry : *feed) {
-      auto view = object_at(entry, "post");
-      if (!view || string_at(*view, "uri") != uri)
-        continue;
-      record_ref out{uri, string_at(*view, "cid"), {}, {}};
-      if (out.cid.empty())
-        return {std::nullopt, bad("post view without cid")};
-      if (auto record = object_at(*view, "record")) {
-        out.root_uri = string_in(*record, {"reply", "root", "uri"});
-        out.root_cid = string_in(*record, {"reply", "root", "cid"});
-      }
-      return {std::move(out), {}};
-    }
-    cursor = string_at(*j.value, "cursor");
-    if (cursor.empty())
-      break;
-  }
-  return {std::nullopt, make_failure(failure_kind::rejected,
-                                     "Bluesky post " + uri + " not found")};
 }
 
 outcome<action_result> bluesky_connector::act(const credentials& who,

@@ -24,9 +24,9 @@ rate_reading bluesky_rates(const http::response& r, unix_ms) {
 }
 
 // XRPC errors are {"error": name, "message"}. An expired access JWT is
-// ExpiredToken (the source then refreshes the session), a revoked or used
-// refresh JWT too, and a token the PDS cannot verify InvalidToken: every
-// one of them needs new tokens.
+// ExpiredToken (the source then refreshes the session); so is a revoked
+// refresh JWT, or a used one past its 2-hour grace period; a token the PDS
+// cannot verify is InvalidToken: every one of them needs new tokens.
 failure bluesky_errors(const http::response& r) {
   auto j = json::parse(r.body, nullptr, false);
   auto name = string_at(j, "error");
@@ -146,7 +146,7 @@ outcome<poll_page> to_poll_page(outcome<walk_result> walked,
 
 bluesky_connector::bluesky_connector(const connector_options& opts)
   : api_(network::bluesky, opts.base_url, opts.budgets, bluesky_rates,
-         bluesky_errors, opts.paced) {
+         bluesky_errors, opts.paced, opts.ca_file) {
 }
 
 std::vector<feed> bluesky_connector::account_feeds() const {

@@ -8,8 +8,9 @@ namespace socialcrm::networks {
 /// Bluesky (AT Protocol XRPC against the account's PDS, the base URL):
 /// mentions, replies and quotes from notifications, the account's own
 /// posts, people's author feeds and search; posts, replies, likes and
-/// reposts (images through uploadBlob); refreshSession with single-use
-/// refresh JWTs. `credentials::account_user_id` is the DID,
+/// reposts (images through uploadBlob); refreshSession, which rotates the
+/// refresh JWT (the used one keeps working for a 2-hour grace period, the
+/// PDS's REFRESH_GRACE_MS). `credentials::account_user_id` is the DID,
 /// `access_token` the accessJwt and `refresh_token` the refreshJwt.
 /// Direct messages (chat.bsky) are a separate service, not polled.
 class bluesky_connector : public connector {
@@ -42,9 +43,8 @@ private:
     std::string root_uri; // the thread's root, for replies
     std::string root_cid;
   };
+  /// The post `uri` through app.bsky.feed.getPosts.
   outcome<record_ref> ref_of(const credentials& who, const std::string& uri);
-  outcome<record_ref> ref_from_author_feed(const credentials& who,
-                                           const std::string& uri);
   outcome<nlohmann::json> upload_blob(const credentials& who,
                                       const action& a);
   outcome<nlohmann::json> create_record(const credentials& who,
@@ -61,10 +61,8 @@ private:
 inline constexpr int bluesky_page_size = 100;
 /// Pages one poll reads of one list before handing over what it has.
 inline constexpr int bluesky_max_pages = 10;
-/// Pages of an author feed searched for a post to answer when the server
-/// has no getPosts (see ref_from_author_feed).
-inline constexpr int bluesky_ref_search_pages = 5;
-/// Largest image of a post: app.bsky.embed.images' maxSize.
-inline constexpr std::size_t bluesky_max_image_bytes = 1000000;
+/// Largest image of a post: app.bsky.embed.images' maxSize, 2,000,000
+/// bytes since the lexicon raised it (formerly limited to 1 MB).
+inline constexpr std::size_t bluesky_max_image_bytes = 2000000;
 
 } // namespace socialcrm::networks

@@ -111,7 +111,7 @@ std::string base64(const std::string& raw) {
 
 x_connector::x_connector(const connector_options& opts)
   : api_(network::x, opts.base_url, opts.budgets, x_rates, x_errors,
-         opts.paced),
+         opts.paced, opts.ca_file),
     client_id_(opts.client_id.empty() ? "socialcrm" : opts.client_id),
     client_secret_(opts.client_secret) {
 }
@@ -328,82 +328,6 @@ outcome<credentials> x_connector::refresh(const credentials& who) {
   out.expires_at = j.contains("expires_in") && j["expires_in"].is_number()
                      ? now_ms() + j["expires_in"].get<long>() * 1000
                      : 0;
-  return {std::move(out), {}};
-}
-
-outcome<std::string> x_connector::upload_media(const credentials& who,
-                                               const action& a) {
-  // v1.1 simple upload: multipart/form-data with one "media" part.
-  std::string boundary = "socialcrm-" + std::to_string(now_ms());
-  std::string body = "--" + boundary
-                     + "\r\nContent-Disposition: form-data; name=\"media\"; "
-                       "filename=\"image\"\r\nContent-Type: "
-                     + (a.media_type.empty() ? "image/png" : a.media_type)
-                     + "\r\n\r\n" + a.media + "\r\n--" + boundary + "--\r\n";
-  http::header_list h;
-  h.set("Content-Type", "multipart/form-data; boundary=" + boundary);
-  auto r = api_.send_json(who.access_token, "media", "POST",
-                          "/1.1/media/upload.json", h, body);
-  if (!r)
-    return {std::nullopt, r.error};
-  auto id = str_field(*r.value, "media_id_string");
-  if (id.empty())
-    return {std::nullopt, make_failure(failure_kind::bad_response,
-                                       "X media answer without media_id")};
-  return {id, {}};
-}
-
-outcome<action_result> x_connector::act(const credentials& who,
-                                        const action& a) {
-  http::header_list h;
-  h.set("Content-Type", "application/json");
-  std::string family, path;
-  json body;
-  switch (a.what) {
-    case action::kind::post:
-    case action::kind::reply:
-    case action::kind::comment: {
-      family = "create_tweet";
-      path = "/2/tweets";
-      body["text"] = a.text;
-      if (a.what != action::kind::post)
-        body["reply"] = {{"in_reply_to_tweet_id", a.target_id}};
-      if (!a.media.empty()) {
-        auto media = upload_media(who, a);
-        if (!media)
-          return {std::nullopt, media.error};
-        body["media"] = {{"media_ids", json::array({*media.value})}};
-      }
-      break;
-    }
-    case action::kind::like:
-      family = "likes";
-      path = "/2/users/" + http::url_encode(who.account_user_id) + "/likes";
-      body["tweet_id"] = a.target_id;
-      break;
-    case action::kind::repost:
-      family = "retweets";
-      path = "/2/users/" + http::url_encode(who.account_user_id) + "/retweets";
-      body["tweet_id"] = a.target_id;
-      break;
-    case action::kind::message:
-      family = "dm_write";
-      path = "/2/dm_conversations/with/" + http::url_encode(a.target_id)
-             + "/messages";
-      body["text"] = a.text;
-      break;
-  }
-  auto r = api_.send_json(who.access_token, family, "POST", path, h,
-                          body.dump());
-  if (!r)
-    return {std::nullopt, r.error};
-  action_result out;
-  if (auto data = r.value->find("data"); data != r.value->end()
-                                         && data->is_object()) {
-    out.external_id = str_field(*data, "id");
-    if (out.external_id.empty())
-      out.external_id = str_field(*data, "dm_event_id");
-  }
   return {std::move(out), {}};
 }
 

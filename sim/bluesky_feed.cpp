@@ -11,12 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char ch) { return std::tolower(ch); });
-  return s;
-}
-
 http::response missing_param(const char* name) {
   return invalid_request(std::string("Params must have the property \"")
                          + name + "\"");
@@ -115,8 +109,11 @@ http::response bluesky_network::list_notifications(const call& c, world& w,
   json out = json::array();
   for (const item* it : page->items) {
     const user* author = w.find_user(id(), it->author_id);
-    json author_view = author ? profile_basic(w, *author) : json::object();
+    // profileView needs did and handle even for an author the world lost,
+    // as post views show one.
+    json author_view = {{"did", it->author_id}, {"handle", "handle.invalid"}};
     if (author) {
+      author_view = profile_basic(w, *author);
       author_view["description"] = "";
       author_view["indexedAt"] = iso_time(author->created_at);
     }
@@ -226,6 +223,27 @@ http::response bluesky_network::author_feed(const call& c, world& w,
   if (!page->cursor.empty())
     body["cursor"] = page->cursor;
   return json_response(200, body);
+}
+
+http::response bluesky_network::get_posts(const call& c, world& w,
+                                          const caller& who) {
+  auto uris = c.params("uris");
+  if (uris.empty())
+    return missing_param("uris");
+  if (uris.size() > get_posts_max)
+    return invalid_request("Params/uris must not have more than 25 elements");
+  // The AppView answers each post once, in the order asked, and leaves
+  // out the ones it does not know.
+  std::vector<std::string> asked;
+  json posts = json::array();
+  for (const auto& uri : uris) {
+    if (std::find(asked.begin(), asked.end(), uri) != asked.end())
+      continue;
+    asked.push_back(uri);
+    if (const item* it = w.find_item(id(), uri))
+      posts.push_back(post_view(w, *it, who));
+  }
+  return json_response(200, {{"posts", posts}});
 }
 
 http::response bluesky_network::get_profile(const call& c, world& w,

@@ -21,41 +21,11 @@ using nlohmann::json;
 
 namespace {
 
-/// Suffix of the handles the emulated PDS hands out, as bsky.social does
-/// for accounts without a domain of their own.
-constexpr std::string_view handle_suffix = ".bsky.social";
-/// Audience of the session JWTs: the PDS's own DID.
-constexpr const char* pds_did = "did:web:bsky.sim";
-
 std::string sha256_base32(std::string_view s, std::size_t chars) {
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(s.data()),
                      s.size());
   return base32_lower(digest, sizeof digest).substr(0, chars);
-}
-
-std::string base64url(std::string_view s) {
-  std::string out(sodium_base64_ENCODED_LEN(
-                    s.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                  '\0');
-  sodium_bin2base64(out.data(), out.size(),
-                    reinterpret_cast<const unsigned char*>(s.data()), s.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(std::char_traits<char>::length(out.c_str()));
-  return out;
-}
-
-/// "header.payload." of a JWT; the world appends random bytes as the
-/// signature, so tokens look and decode like the PDS's HS256 JWTs.
-std::string jwt_prefix(const char* typ, const json& payload) {
-  json header = {{"typ", typ}, {"alg", "HS256"}};
-  return base64url(header.dump()) + "." + base64url(payload.dump()) + ".";
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char ch) { return std::tolower(ch); });
-  return s;
 }
 
 void add_rate_headers(http::response& r, const rate_window& win,
@@ -79,9 +49,11 @@ constexpr method_def methods[] = {
   {"com.atproto.server.createSession", true, auth_need::none},
   {"com.atproto.server.refreshSession", true, auth_need::refresh},
   {"com.atproto.server.getSession", false, auth_need::access},
+  {"com.atproto.identity.resolveHandle", false, auth_need::none},
   {"app.bsky.notification.listNotifications", false, auth_need::access},
   {"app.bsky.feed.searchPosts", false, auth_need::optional},
   {"app.bsky.feed.getAuthorFeed", false, auth_need::optional},
+  {"app.bsky.feed.getPosts", false, auth_need::optional},
   {"app.bsky.actor.getProfile", false, auth_need::optional},
   {"com.atproto.repo.createRecord", true, auth_need::access},
   {"com.atproto.repo.uploadBlob", true, auth_need::access},
@@ -116,6 +88,12 @@ std::string make_cid(std::string_view bytes, unsigned char codec) {
                      reinterpret_cast<const unsigned char*>(bytes.data()),
                      bytes.size());
   return "b" + base32_lower(cid, sizeof cid);
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char ch) { return std::tolower(ch); });
+  return s;
 }
 
 std::optional<std::size_t> limit_of(const call& c, std::size_t def,
@@ -265,12 +243,16 @@ http::response bluesky_network::handle(const call& c, world& w) {
     r = refresh_session(c, w);
   else if (nsid == "com.atproto.server.getSession")
     r = get_session(c, w, who);
+  else if (nsid == "com.atproto.identity.resolveHandle")
+    r = resolve_handle(c, w);
   else if (nsid == "app.bsky.notification.listNotifications")
     r = list_notifications(c, w, who);
   else if (nsid == "app.bsky.feed.searchPosts")
     r = search_posts(c, w, who);
   else if (nsid == "app.bsky.feed.getAuthorFeed")
     r = author_feed(c, w, who);
+  else if (nsid == "app.bsky.feed.getPosts")
+    r = get_posts(c, w, who);
   else if (nsid == "app.bsky.actor.getProfile")
     r = get_profile(c, w, who);
   else if (nsid == "com.atproto.repo.createRecord")
@@ -397,74 +379,6 @@ json bluesky_network::post_view(world& w, const item& it,
     j["embed"] = {{"$type", "app.bsky.embed.images#view"}, {"images", images}};
   }
   return j;
-}
-
-// --- sessions ------------------------------------------------------------------
-
-json bluesky_network::issue_session(world& w, const user& u) {
-  auto now = w.now();
-  const token& access = w.issue_token(
-    id(), token_kind::access, u.id, "", "", "com.atproto.access",
-    access_ttl_s,
-    jwt_prefix("at+jwt", {{"scope", "com.atproto.access"},
-                          {"sub", u.id},
-                          {"aud", pds_did},
-                          {"iat", now},
-                          {"exp", now + access_ttl_s}}));
-  const token& refresh = w.issue_token(
-    id(), token_kind::refresh, u.id, "", "", "com.atproto.refresh",
-    refresh_ttl_s,
-    jwt_prefix("refresh+jwt", {{"scope", "com.atproto.refresh"},
-                               {"sub", u.id},
-                               {"aud", pds_did},
-                               {"jti", w.random_token(16)},
-                               {"iat", now},
-                               {"exp", now + refresh_ttl_s}}));
-  return {{"did", u.id},
-          {"handle", handle_of(u)},
-          {"accessJwt", access.value},
-          {"refreshJwt", refresh.value},
-          {"active", true}};
-}
-
-http::response bluesky_network::create_session(const call& c, world& w) {
-  auto body = c.json_body();
-  if (!body || !body->is_object())
-    return invalid_request("Input must be an object");
-  for (const char* field : {"identifier", "password"}) {
-    if (!body->contains(field))
-      return invalid_request(std::string("Input must have the property \"")
-                             + field + "\"");
-    if (!(*body)[field].is_string())
-      return invalid_request(std::string("Input/") + field
-                             + " must be a string");
-  }
-  const user* u = find_actor(w, (*body)["identifier"].get<std::string>());
-  // App passwords and the account password both sign in (the emulator
-  // keeps one password per user).
-  if (!u || u->password != (*body)["password"].get<std::string>())
-    return xrpc_error(401, "AuthenticationRequired",
-                      "Invalid identifier or password");
-  return json_response(200, issue_session(w, *u));
-}
-
-http::response bluesky_network::refresh_session(const call& c, world& w) {
-  token* old = w.find_token(id(), c.bearer());
-  const user* u = old ? w.find_user(id(), old->user_id) : nullptr;
-  if (!old || !u)
-    return xrpc_error(400, "InvalidToken", "Token could not be verified");
-  // Refresh tokens are single-use: the PDS revokes the one just used.
-  old->used = true;
-  return json_response(200, issue_session(w, *u));
-}
-
-http::response bluesky_network::get_session(const call&, world&,
-                                            const caller& who) {
-  if (!who.me)
-    return xrpc_error(400, "InvalidToken", "Token could not be verified");
-  return json_response(200, {{"handle", handle_of(*who.me)},
-                             {"did", who.me->id},
-                             {"active", true}});
 }
 
 } // namespace bluesky

@@ -1,10 +1,11 @@
 #pragma once
 
 // Internal to the Bluesky module: the class and what its files share.
-// bluesky_network.cpp: XRPC routing, sessions (createSession,
-// refreshSession, getSession), rate limits, error bodies, identities,
-// CIDs and views; bluesky_feed.cpp: feeds, notifications, search,
-// profiles, createRecord and uploadBlob.
+// bluesky_network.cpp: XRPC routing, rate limits, error bodies,
+// identities, CIDs and views; bluesky_session.cpp: sessions
+// (createSession, refreshSession, getSession) and resolveHandle;
+// bluesky_feed.cpp: feeds, notifications, search, getPosts, profiles,
+// createRecord and uploadBlob.
 
 #include "sim/network.hpp"
 #include "sim/world.hpp"
@@ -16,6 +17,9 @@
 
 namespace socialcrm::sim::bluesky {
 
+/// Suffix of the handles the emulated PDS hands out, as bsky.social does
+/// for accounts without a domain of their own.
+inline constexpr std::string_view handle_suffix = ".bsky.social";
 /// The PDS's global limit: 3000 requests per 5 minutes per client.
 inline constexpr std::uint32_t global_limit = 3000;
 inline constexpr std::int64_t global_window_s = 5 * 60;
@@ -28,6 +32,10 @@ inline constexpr std::int64_t write_window_s = 60 * 60;
 /// Session lifetimes of the PDS: access JWTs 2 hours, refresh JWTs 90 days.
 inline constexpr std::int64_t access_ttl_s = 2 * 60 * 60;
 inline constexpr std::int64_t refresh_ttl_s = 90 * 24 * 60 * 60;
+/// A used refresh JWT still refreshes for 2 hours (the PDS's
+/// REFRESH_GRACE_MS in AccountManager.rotateRefreshToken), answering with
+/// the same next refresh JWT, so a client that lost an answer can retry.
+inline constexpr std::int64_t refresh_grace_s = 2 * 60 * 60;
 /// app.bsky.feed.post text: at most 300 graphemes and 3000 UTF-8 bytes
 /// (the lexicon's maxGraphemes and maxLength).
 inline constexpr std::size_t post_max_graphemes = 300;
@@ -39,6 +47,9 @@ inline constexpr std::size_t notifications_default = 50;
 inline constexpr std::size_t author_feed_default = 50;
 inline constexpr std::size_t search_default = 25;
 inline constexpr std::size_t page_max = 100;
+/// app.bsky.feed.getPosts: at most 25 URIs per call (the lexicon's
+/// maxLength of `uris`).
+inline constexpr std::size_t get_posts_max = 25;
 
 /// TIDs count microseconds; emulated ones start in November 2023 and
 /// advance by one per id so they stay unique and sortable.
@@ -80,17 +91,23 @@ public:
   std::string cid_of(world& w, const item& it) const;
   nlohmann::json post_view(world& w, const item& it, const caller& who) const;
 
-  // --- sessions (bluesky_network.cpp) ---------------------------------------
+  // --- sessions (bluesky_session.cpp) ---------------------------------------
   http::response create_session(const call& c, world& w);
   http::response refresh_session(const call& c, world& w);
   http::response get_session(const call& c, world& w, const caller& who);
   nlohmann::json issue_session(world& w, const user& u);
+  const token& issue_access(world& w, const user& u);
+  const token& issue_refresh(world& w, const user& u);
+  nlohmann::json session_body(const user& u, const std::string& access,
+                              const std::string& refresh) const;
+  http::response resolve_handle(const call& c, world& w);
 
   // --- feeds and records (bluesky_feed.cpp) ---------------------------------
   http::response list_notifications(const call& c, world& w,
                                     const caller& who);
   http::response search_posts(const call& c, world& w, const caller& who);
   http::response author_feed(const call& c, world& w, const caller& who);
+  http::response get_posts(const call& c, world& w, const caller& who);
   http::response get_profile(const call& c, world& w, const caller& who);
   http::response create_record(const call& c, world& w, const caller& who);
   http::response upload_blob(const call& c, world& w, const caller& who);
@@ -98,6 +115,14 @@ public:
   /// Records the app wrote with createRecord, by at:// URI, served back
   /// as written.
   std::map<std::string, nlohmann::json, std::less<>> records_;
+  /// A used refresh JWT: the one its first use handed out, and until when
+  /// it may be used again.
+  struct rotation {
+    std::string next;
+    std::int64_t until = 0;
+  };
+  /// By the used refresh JWT.
+  std::map<std::string, rotation, std::less<>> rotated_;
   /// (did, subject uri) -> at:// URI of the like / repost record.
   std::map<std::pair<std::string, std::string>, std::string> likes_,
     reposts_;
@@ -115,6 +140,8 @@ std::string iso_time(std::int64_t unix_s);
 /// CIDv1 (sha2-256) of `bytes` with multicodec `codec` (0x71 dag-cbor
 /// records, 0x55 raw blobs), multibase base32 ("bafyrei...").
 std::string make_cid(std::string_view bytes, unsigned char codec);
+/// ASCII lowercase: handles and identifiers compare case-insensitively.
+std::string lower(std::string s);
 /// Reads `limit` (default `def`, 1..page_max); on a bad value fills
 /// `error` with the validator's 400.
 std::optional<std::size_t> limit_of(const call& c, std::size_t def,

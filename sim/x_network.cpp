@@ -37,6 +37,9 @@ constexpr std::uint32_t limit_likes = 50;
 constexpr std::uint32_t limit_retweets = 50;
 constexpr std::uint32_t limit_dm_read = 300;
 constexpr std::uint32_t limit_dm_write = 200;
+// Every upload step (one-shot, initialize, append, finalize, status) has a
+// window of this size: no separate figures for the chunked steps could be
+// confirmed in X's table.
 constexpr std::uint32_t limit_media = 500;
 
 bool in_list(std::string_view list, std::string_view f) {
@@ -55,10 +58,12 @@ bool in_list(std::string_view list, std::string_view f) {
 
 http::response problem(unsigned status, const std::string& title,
                        const std::string& detail, const std::string& type) {
-  return json_response(status, {{"title", title},
-                                {"detail", detail},
-                                {"type", type},
-                                {"status", status}});
+  json body = {{"title", title},
+               {"detail", detail},
+               {"type", type},
+               {"status", status}};
+  return http::response::make(status, "application/problem+json",
+                              body.dump());
 }
 
 http::response invalid_request(const std::string& parameter,
@@ -66,11 +71,21 @@ http::response invalid_request(const std::string& parameter,
                                const std::string& message) {
   json err = {{"parameters", {{parameter, json::array({value})}}},
               {"message", message}};
-  return json_response(
-    400, {{"errors", json::array({err})},
-          {"title", "Invalid Request"},
-          {"detail", "One or more parameters to your request was invalid."},
-          {"type", "https://api.twitter.com/2/problems/invalid-request"}});
+  json body = {
+    {"errors", json::array({err})},
+    {"title", "Invalid Request"},
+    {"detail", "One or more parameters to your request was invalid."},
+    {"type", std::string(problem_base) + "invalid-request"}};
+  return http::response::make(400, "application/problem+json", body.dump());
+}
+
+std::optional<http::response> read_object_body(const call& c, json& out) {
+  auto body = c.json_body();
+  if (!body || !body->is_object())
+    return invalid_request("body", c.http.body.substr(0, 64),
+                           "Request body must be a JSON object");
+  out = std::move(*body);
+  return std::nullopt;
 }
 
 json not_found_error(const std::string& resource_type,
@@ -82,7 +97,7 @@ json not_found_error(const std::string& resource_type,
           {"resource_type", resource_type},
           {"parameter", parameter},
           {"resource_id", value},
-          {"type", "https://api.twitter.com/2/problems/resource-not-found"}};
+          {"type", std::string(problem_base) + "resource-not-found"}};
 }
 
 void add_rate_headers(http::response& r, const rate_window& w) {
@@ -135,6 +150,16 @@ field_set fields_of(const call& c) {
           c.param("expansions").value_or("")};
 }
 
+std::string media_key(const media& m) {
+  // X's media keys are "<type>_<media id>": 3 photos, 16 animated GIFs,
+  // 7 videos.
+  std::string_view type = m.content_type;
+  std::string prefix = type == "image/gif"            ? "16_"
+                       : type.rfind("video/", 0) == 0 ? "7_"
+                                                      : "3_";
+  return prefix + m.id;
+}
+
 json render_user(const user& u, const field_set& f) {
   json j = {{"id", u.id}, {"name", u.name}, {"username", u.handle}};
   if (f.has_user("created_at"))
@@ -168,17 +193,22 @@ json render_tweet(world& w, const item& t, const field_set& f) {
     std::size_t replies = 0;
     for (const item* other : w.items("x"))
       replies += other->in_reply_to == t.id;
+    // X's Tweet schema requires bookmark_count and impression_count too;
+    // nobody bookmarks or views in the emulator.
     j["public_metrics"] = {{"retweet_count", t.reposted_by.size()},
                            {"reply_count", replies},
                            {"like_count", t.liked_by.size()},
-                           {"quote_count", 0}};
+                           {"quote_count", 0},
+                           {"bookmark_count", 0},
+                           {"impression_count", 0}};
   }
   if (f.has_tweet("lang"))
     j["lang"] = "en";
   if (f.has_tweet("attachments") && !t.media_ids.empty()) {
     json keys = json::array();
-    for (const auto& m : t.media_ids)
-      keys.push_back("3_" + m);
+    for (const auto& id : t.media_ids)
+      if (const media* m = w.find_media("x", id))
+        keys.push_back(media_key(*m));
     j["attachments"] = {{"media_keys", keys}};
   }
   return j;
@@ -309,9 +339,23 @@ http::response x_network::handle(const call& c, world& w) {
                 && seg[2] == "upload.json"))
            && m == "POST")
     route("media", limit_media);
+  else if (v2 && n == 3 && seg[1] == "media" && seg[2] == "upload"
+           && m == "GET")
+    route("media_status", limit_media);
+  else if (v2 && n == 4 && seg[1] == "media" && seg[2] == "upload"
+           && seg[3] == "initialize" && m == "POST")
+    route("media_initialize", limit_media);
+  else if (v2 && n == 5 && seg[1] == "media" && seg[2] == "upload"
+           && seg[4] == "append" && m == "POST")
+    route("media_append", limit_media);
+  else if (v2 && n == 5 && seg[1] == "media" && seg[2] == "upload"
+           && seg[4] == "finalize" && m == "POST")
+    route("media_finalize", limit_media);
   else
-    return problem(404, "Not Found Error", "The requested resource was not found.",
-                   "https://api.twitter.com/2/problems/resource-not-found");
+    // No route. X documents "about:blank" as its generic problem type,
+    // the one it sends for 401 and 429 too (docs.x.com "Response codes and
+    // errors"); no resource-not-found fields apply to a path.
+    return problem(404, "Not Found", "Not Found");
 
   http::response error;
   auto who = authenticate(c, w, group, limit, error);
@@ -336,6 +380,14 @@ http::response x_network::handle(const call& c, world& w) {
     res = dm_events(c, w, *who);
   else if (group == "dm_write")
     res = send_dm(c, w, *who, seg[3]);
+  else if (group == "media_initialize")
+    res = media_initialize(c, w, *who);
+  else if (group == "media_append")
+    res = media_append(c, w, *who, seg[3]);
+  else if (group == "media_finalize")
+    res = media_finalize(c, w, *who, seg[3]);
+  else if (group == "media_status")
+    res = media_status(c, w, *who);
   else
     res = upload_media(c, w, *who, seg[0] == "1.1");
   add_rate_headers(res, who->window);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <initializer_list>
 
 namespace socialcrm::sim::x {
 
@@ -51,10 +52,14 @@ std::optional<std::uint64_t> numeric(std::string_view s) {
 
 /// Pages a newest-first list with since_id / until_id / pagination_token /
 /// max_results. Returns the error answer, or fills `page` and `next`.
+/// `token_names`: the query parameters that carry the token (recent search
+/// takes `next_token` as well as `pagination_token`).
 std::optional<http::response>
 paginate(const call& c, world& w, std::vector<const item*> all,
          const result_bounds& b, std::vector<const item*>& page,
-         std::string& next) {
+         std::string& next,
+         std::initializer_list<const char*> token_names = {
+           "pagination_token"}) {
   int max = b.fallback;
   if (auto v = c.param("max_results")) {
     auto n = numeric(*v);
@@ -82,14 +87,19 @@ paginate(const call& c, world& w, std::vector<const item*> all,
     }
   }
   std::size_t begin = 0;
-  if (auto v = c.param("pagination_token")) {
+  for (const char* name : token_names) {
+    auto v = c.param(name);
+    if (!v)
+      continue;
     auto seq = read_token(*v);
     if (!seq)
-      return invalid_request("pagination_token", *v,
-                             "The `pagination_token` query parameter value ["
-                               + *v + "] is not valid");
+      return invalid_request(name, *v,
+                             "The `" + std::string(name)
+                               + "` query parameter value [" + *v
+                               + "] is not valid");
     while (begin < all.size() && all[begin]->seq >= *seq)
       ++begin;
+    break;
   }
   auto end = std::min(all.size(), begin + static_cast<std::size_t>(max));
   if (end < all.size())
@@ -244,7 +254,7 @@ http::response x_network::search_recent(const call& c, world& w,
   std::vector<const item*> page;
   std::string next;
   if (auto err = paginate(c, w, newest_first(std::move(all)), search_bounds,
-                          page, next))
+                          page, next, {"next_token", "pagination_token"}))
     return *err;
   return json_response(200, render_tweet_page(w, page, fields_of(c), next));
 }

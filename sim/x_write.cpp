@@ -1,9 +1,7 @@
-// X API v2 writes: posts and replies, likes, retweets, DMs, media upload.
-// Each records what the app did in the published log.
+// X API v2 writes: posts and replies, likes, retweets, DMs (media upload
+// is x_media.cpp). Each records what the app did in the published log.
 
 #include "sim/x_network.hpp"
-
-#include "sim/multipart.hpp"
 
 namespace socialcrm::sim::x {
 
@@ -11,11 +9,9 @@ using nlohmann::json;
 
 http::response x_network::create_tweet(const call& c, world& w,
                                        const caller& who) {
-  auto body = c.json_body();
-  if (!body || !body->is_object())
-    return invalid_request("body", c.http.body.substr(0, 64),
-                           "Request body must be a JSON object");
-  const json& b = *body;
+  json b;
+  if (auto error = read_object_body(c, b))
+    return *error;
   std::string text;
   if (b.contains("text")) {
     if (!b.at("text").is_string())
@@ -31,7 +27,7 @@ http::response x_network::create_tweet(const call& c, world& w,
       return invalid_request("media", m.dump(), "`media.media_ids` required");
     for (const auto& id : m.at("media_ids")) {
       std::string s = id.is_string() ? id.get<std::string>() : id.dump();
-      if (!w.find_media("x", s))
+      if (!attachable_media(w, s))
         return invalid_request("media.media_ids", s,
                                "Your media IDs are invalid.");
       media_ids.push_back(s);
@@ -117,7 +113,12 @@ http::response x_network::like_or_retweet(const call& c, world& w,
     e.target_id = tweet_id;
     w.record_published(std::move(e));
   }
-  return json_response(200, {{"data", {{like ? "liked" : "retweeted", true}}}});
+  // X answers a like with {"liked"}, a retweet with the retweeted post's
+  // id and {"retweeted"} (docs.x.com "Repost Post").
+  if (like)
+    return json_response(200, {{"data", {{"liked", true}}}});
+  return json_response(200,
+                       {{"data", {{"id", tweet_id}, {"retweeted", true}}}});
 }
 
 http::response x_network::send_dm(const call& c, world& w, const caller& who,
@@ -166,61 +167,6 @@ http::response x_network::send_dm(const call& c, world& w, const caller& who,
   w.record_published(std::move(e));
   return json_response(201, {{"data", {{"dm_conversation_id", t.conversation_id},
                                        {"dm_event_id", t.id}}}});
-}
-
-http::response x_network::upload_media(const call& c, world& w,
-                                       const caller& who, bool v1) {
-  std::optional<std::size_t> size;
-  std::string type = "image/jpeg";
-  std::string category = c.any_param("media_category").value_or("tweet_image");
-  auto ctype = c.http.headers.value("Content-Type");
-  if (auto parts = parse_multipart(ctype, c.http.body)) {
-    for (const auto& p : *parts) {
-      if (p.name == "media") {
-        size = p.body.size();
-        if (!p.content_type.empty())
-          type = p.content_type;
-      } else if (p.name == "media_data") {
-        size = base64_decoded_size(p.body);
-      } else if (p.name == "media_category") {
-        category = std::string(p.body);
-      } else if (p.name == "media_type") {
-        type = std::string(p.body);
-      }
-    }
-  } else if (auto data = c.any_param("media_data")) {
-    size = base64_decoded_size(*data);
-  }
-  if (!size || *size == 0) {
-    if (v1)
-      return json_response(400, {{"errors", json::array({{{"code", 38},
-                                                           {"message",
-                                                            "media parameter "
-                                                            "is missing."}}})}});
-    return invalid_request("media", "", "`media` is required");
-  }
-  auto limit = category == "tweet_gif" ? max_gif_bytes : max_image_bytes;
-  if (*size > limit) {
-    auto msg = "File size exceeds " + std::to_string(limit) + " bytes.";
-    if (v1)
-      return json_response(
-        400, {{"errors", json::array({{{"code", 324}, {"message", msg}}})}});
-    return invalid_request("media", std::to_string(*size), msg);
-  }
-  const media& m = w.add_media("x", who.me->id, *size, type);
-  /// Uploaded media must be attached within a day.
-  constexpr int expires_after_secs = 86400;
-  if (v1)
-    return json_response(200, {{"media_id", std::stoull(m.id)},
-                               {"media_id_string", m.id},
-                               {"size", m.bytes},
-                               {"expires_after_secs", expires_after_secs},
-                               {"image", {{"image_type", type}}}});
-  return json_response(200, {{"data", {{"id", m.id},
-                                       {"media_key", "3_" + m.id},
-                                       {"size", m.bytes},
-                                       {"expires_after_secs",
-                                        expires_after_secs}}}});
 }
 
 } // namespace socialcrm::sim::x

@@ -14,7 +14,7 @@ namespace {
 
 struct bluesky_world : sim_fixture {
   std::shared_ptr<rate_budgets> budgets = std::make_shared<rate_budgets>();
-  bluesky_connector bs{{base + "/bluesky", budgets, "", ""}};
+  bluesky_connector bs{{emu.network_url("bluesky"), budgets, "", ""}};
   std::string org = add_user("bluesky", "acme", "app-pass-1");
   std::string fan = add_user("bluesky", "fan");
   credentials creds{token_for("bluesky", org), "", 0, org, "acme.bsky.social",
@@ -27,7 +27,7 @@ struct bluesky_world : sim_fixture {
                            std::move(terms)});
   }
 
-  /// A session as linking creates it: accessJwt and single-use refreshJwt.
+  /// A session as linking creates it: accessJwt and rotating refreshJwt.
   void sign_in() {
     auto r = post_json("/bluesky/xrpc/com.atproto.server.createSession",
                        {{"identifier", "acme.bsky.social"},
@@ -159,7 +159,7 @@ TEST_CASE("the Bluesky connector reads own posts, author feeds and search",
   CHECK(more.value->posts[0].external_id == hit3);
 }
 
-TEST_CASE("the Bluesky connector refreshes sessions with single-use refresh "
+TEST_CASE("the Bluesky connector refreshes sessions with rotating refresh "
           "tokens",
           "[bluesky_connector][integration]") {
   bluesky_world w;
@@ -172,14 +172,20 @@ TEST_CASE("the Bluesky connector refreshes sessions with single-use refresh "
   CHECK(renewed.value->refresh_token != w.creds.refresh_token);
   CHECK(renewed.value->expires_at > now_ms());
   CHECK(renewed.value->account_user_id == w.org);
-  // The old refresh token was used up: asking with it again needs a new
-  // sign-in.
+  // A used refresh token works again only for the PDS's grace period (an
+  // answer lost on the way), with the same next refresh token; after it,
+  // asking with it needs a new sign-in.
+  auto retried = w.bs.refresh(w.creds);
+  REQUIRE(retried);
+  CHECK(retried.value->refresh_token == renewed.value->refresh_token);
+  w.control("/clock", {{"advance_s", 2 * 3600 + 1}});
   auto reused = w.bs.refresh(w.creds);
   REQUIRE_FALSE(reused);
   CHECK(reused.error.kind == failure_kind::reauth_required);
-  w.creds = *renewed.value;
+  auto next = w.bs.refresh(*renewed.value);
+  REQUIRE(next);
+  w.creds = *next.value;
   CHECK(w.poll(feed::mentions));
-  CHECK(w.bs.refresh(w.creds));
 }
 
 TEST_CASE("the Bluesky connector maps XRPC errors to what a source must do",
@@ -236,6 +242,19 @@ TEST_CASE("the Bluesky connector posts, replies, likes and reposts",
       CHECK(p.in_reply_to == theirs);
     }
   CHECK(found);
+  SECTION("a post getPosts does not know cannot be answered") {
+    auto gone = w.bs.act(w.creds, {action::kind::like, "",
+                                   "at://" + w.fan
+                                     + "/app.bsky.feed.post/3kzzzzzzzzzzz"});
+    REQUIRE_FALSE(gone);
+    CHECK(gone.error.kind == failure_kind::rejected);
+  }
+  SECTION("an image up to the lexicon's 2,000,000 bytes is posted") {
+    CHECK(bluesky_max_image_bytes == 2000000);
+    CHECK(w.bs.act(w.creds, {action::kind::post, "large", "",
+                             std::string(bluesky_max_image_bytes, 'j'),
+                             "image/jpeg"}));
+  }
   SECTION("an image over Bluesky's limit is refused before upload") {
     auto big = w.bs.act(w.creds, {action::kind::post, "big", "",
                                   std::string(bluesky_max_image_bytes + 1, 'j'),

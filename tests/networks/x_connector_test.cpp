@@ -14,7 +14,7 @@ namespace {
 
 struct x_world : sim_fixture {
   std::shared_ptr<rate_budgets> budgets = std::make_shared<rate_budgets>();
-  x_connector x{{base + "/x", budgets, "", ""}};
+  x_connector x{{emu.network_url("x"), budgets, "", ""}};
   std::string org = add_user("x", "acme");
   std::string fan = add_user("x", "fan");
   credentials creds{token_for("x", org), "", 0, org, "acme", ""};
@@ -156,7 +156,11 @@ TEST_CASE("the X connector posts, replies, likes and retweets as the org",
   CHECK_FALSE(posted.value->external_id.empty());
   CHECK(w.x.act(w.creds, {action::kind::reply, "thanks!", theirs}));
   CHECK(w.x.act(w.creds, {action::kind::like, "", theirs}));
-  CHECK(w.x.act(w.creds, {action::kind::repost, "", theirs}));
+  auto reposted = w.x.act(w.creds, {action::kind::repost, "", theirs});
+  REQUIRE(reposted);
+  // X answers a retweet with the retweeted post's id: nothing was created
+  // under an id of its own.
+  CHECK(reposted.value->external_id.empty());
   auto published = w.control_get("/published?network=x").at("published");
   std::set<std::string> actions;
   for (auto& e : published)
@@ -166,5 +170,52 @@ TEST_CASE("the X connector posts, replies, likes and retweets as the org",
     auto r = w.x.act(w.creds, {action::kind::post, std::string(281, 'a')});
     REQUIRE_FALSE(r);
     CHECK(r.error.kind == failure_kind::rejected);
+  }
+}
+
+TEST_CASE("the X connector posts an image through the v2 chunked media "
+          "upload",
+          "[x_connector][integration]") {
+  x_world w;
+  std::string png = "\x89PNG\r\n\x1a\n";
+  png.resize(300 * 1024, 'p');
+  auto requests = [&] { return w.stats("x").at("requests").get<int>(); };
+  auto before = requests();
+  auto posted = w.x.act(w.creds, {action::kind::post, "our new shop", "", png,
+                                  "image/png"});
+  REQUIRE(posted);
+  // initialize, one append (an image is one segment), finalize, the tweet:
+  // v1.1's upload.json would have been one request before the tweet.
+  CHECK(requests() - before == 4);
+  auto published = w.control_get("/published?network=x").at("published");
+  REQUIRE(published.size() == 1);
+  CHECK(published[0].at("action") == "post");
+  CHECK(published[0].at("external_id") == posted.value->external_id);
+  CHECK(published[0].at("media_bytes") == test::json::array({png.size()}));
+  // Only a chunked upload has a session that answers STATUS: the media the
+  // tweet carries came through initialize, append and finalize.
+  auto tweet = test::body_of(w.get("/x/2/tweets/" + posted.value->external_id
+                                     + "?tweet.fields=attachments",
+                                   w.creds.access_token));
+  auto key = tweet.at("data").at("attachments").at("media_keys").at(0)
+               .get<std::string>();
+  REQUIRE(key.rfind("3_", 0) == 0);
+  auto status = w.get("/x/2/media/upload?command=STATUS&media_id="
+                        + key.substr(2),
+                      w.creds.access_token);
+  REQUIRE(status.status == 200);
+  CHECK(test::body_of(status).at("data").at("processing_info").at("state")
+        == "succeeded");
+
+  SECTION("an image over X's 5 MB is refused at initialize, before any "
+          "byte is sent") {
+    auto at_start = requests();
+    auto big = w.x.act(w.creds, {action::kind::post, "too big", "",
+                                 std::string(5 * 1024 * 1024 + 1, 'p'),
+                                 "image/png"});
+    REQUIRE_FALSE(big);
+    CHECK(big.error.kind == failure_kind::rejected);
+    CHECK(requests() - at_start == 1);
+    CHECK(w.control_get("/published?network=x").at("published").size() == 1);
   }
 }
