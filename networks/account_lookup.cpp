@@ -104,11 +104,12 @@ bool x_username(const std::string& h) {
 } // namespace
 
 account_lookup::account_lookup(network net, std::string base_url,
-                               std::shared_ptr<rate_budgets> budgets)
+                               std::shared_ptr<rate_budgets> budgets,
+                               const std::string& ca_file)
   : net_(net),
     // Linking and lookups are a person's requests: not paced.
     api_(net, std::move(base_url), std::move(budgets), rates_of(net),
-         errors_of(net), false) {}
+         errors_of(net), false, ca_file) {}
 
 outcome<identity> account_lookup::whoami(const std::string& token) {
   outcome<json> j;

@@ -40,8 +40,10 @@ struct bluesky_session {
 class account_lookup {
 public:
   /// `budgets` may be null (no shared rate budgets).
+  /// `ca_file`: certificates trusted for an https base ("" = system's).
   account_lookup(network net, std::string base_url,
-                 std::shared_ptr<rate_budgets> budgets);
+                 std::shared_ptr<rate_budgets> budgets,
+                 const std::string& ca_file = {});
 
   /// The account a token belongs to: X GET /2/users/me, Graph GET /me,
   /// Google+ people/me, Mastodon verify_credentials, Bluesky getSession.

@@ -12,13 +12,14 @@ namespace socialcrm::networks {
 api_client::api_client(network net, std::string base_url,
                        std::shared_ptr<rate_budgets> budgets,
                        rate_header_reader rates, error_classifier errors,
-                       bool paced)
+                       bool paced, const std::string& ca_file)
   : net_(net),
     base_url_(std::move(base_url)),
     budgets_(std::move(budgets)),
     rates_(std::move(rates)),
     errors_(std::move(errors)),
-    paced_(paced) {
+    paced_(paced),
+    client_(http::client_options{.ca_file = ca_file}) {
   while (!base_url_.empty() && base_url_.back() == '/')
     base_url_.pop_back();
 }

@@ -25,9 +25,12 @@ class api_client {
 public:
   /// `paced`: requests are spread once half a window is spent (polling);
   /// otherwise they go while anything is left (a person's actions).
+  /// `ca_file`: PEM certificates trusted for an https base URL instead of
+  /// the system's store ("" = the system's).
   api_client(network net, std::string base_url,
              std::shared_ptr<rate_budgets> budgets, rate_header_reader rates,
-             error_classifier errors, bool paced = true);
+             error_classifier errors, bool paced = true,
+             const std::string& ca_file = {});
 
   /// Sends a request on the window `family` of `token`. Never sends into a
   /// spent window, nor, when paced, before its slot: answers rate_limited

@@ -140,6 +140,10 @@ struct connector_options {
   /// a person's actions (false) go while anything is left
   /// (networks/rate_budget.hpp).
   bool paced = true;
+  /// PEM file of the certificates trusted for an https base_url ("" = the
+  /// system's CA store): a private deployment's CA, or the emulator's
+  /// (`socialcrm sim --tls DIR` makes DIR/ca.pem).
+  std::string ca_file;
 };
 
 /// Makes the connector of `net`; nullptr when none is built in.

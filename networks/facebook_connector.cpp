@@ -151,7 +151,7 @@ std::optional<listed_item> decode_object(const json& o, post_kind kind) {
 
 facebook_connector::facebook_connector(const connector_options& opts)
   : api_(network::facebook, opts.base_url, opts.budgets, facebook_rates,
-         facebook_errors, opts.paced) {
+         facebook_errors, opts.paced, opts.ca_file) {
 }
 
 std::vector<feed> facebook_connector::account_feeds() const {

@@ -94,7 +94,7 @@ const json* items_of(const json& list, bool& ok) {
 
 googleplus_connector::googleplus_connector(const connector_options& opts)
   : api_(network::googleplus, opts.base_url, opts.budgets, nullptr,
-         googleplus_errors, opts.paced),
+         googleplus_errors, opts.paced, opts.ca_file),
     client_id_(opts.client_id.empty() ? "socialcrm" : opts.client_id),
     client_secret_(opts.client_secret) {
 }

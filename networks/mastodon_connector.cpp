@@ -94,7 +94,7 @@ std::string max_id(const std::string& a, const std::string& b) {
 
 mastodon_connector::mastodon_connector(const connector_options& opts)
   : api_(network::mastodon, opts.base_url, opts.budgets, mastodon_rates,
-         mastodon_errors, opts.paced) {
+         mastodon_errors, opts.paced, opts.ca_file) {
 }
 
 std::vector<feed> mastodon_connector::account_feeds() const {

@@ -72,12 +72,13 @@ std::mutex apps_mutex;
 std::map<std::string, oauth_client> registered_apps;
 
 expected<oauth_client> register_mastodon_app(const std::string& base_url,
-                                             const std::string& redirect_uri) {
+                                             const std::string& redirect_uri,
+                                             const std::string& ca_file) {
   auto key = base_url + "\n" + redirect_uri;
   std::lock_guard<std::mutex> lock(apps_mutex);
   if (auto it = registered_apps.find(key); it != registered_apps.end())
     return it->second;
-  http::client client;
+  http::client client{{.ca_file = ca_file}};
   auto r = client.post(base_url + "/api/v1/apps",
                        http::build_query({{"client_name", "socialcrm"},
                                           {"redirect_uris", redirect_uri},
@@ -120,7 +121,8 @@ bool is_emulator_url(network net, const std::string& base_url) {
 }
 
 std::optional<oauth_flow> oauth_flow_of(network net,
-                                        const std::string& base_url) {
+                                        const std::string& base_url,
+                                        const std::string& ca_file) {
   auto base = trimmed(base_url);
   bool emulated = is_emulator_url(net, base);
   oauth_flow f;
@@ -143,7 +145,9 @@ std::optional<oauth_flow> oauth_flow_of(network net,
       break;
     }
     case network::googleplus:
-      if (emulated)
+      // Google's own hosts, or wherever the API base is (the emulator,
+      // prefixed or at the root of its own listener).
+      if (emulated || base.find("googleapis.com") == std::string::npos)
         f = {base + "/o/oauth2/v2/auth", base + "/oauth2/v4/token", true,
              google_scope};
       else
@@ -157,16 +161,18 @@ std::optional<oauth_flow> oauth_flow_of(network net,
     case network::bluesky:
       return std::nullopt;
   }
+  f.ca_file = ca_file;
   return f;
 }
 
 expected<oauth_client> client_for(network net, const std::string& base_url,
                                   const std::optional<oauth_client>& configured,
-                                  const std::string& redirect_uri) {
+                                  const std::string& redirect_uri,
+                                  const std::string& ca_file) {
   if (configured && !configured->id.empty())
     return *configured;
   if (net == network::mastodon)
-    return register_mastodon_app(trimmed(base_url), redirect_uri);
+    return register_mastodon_app(trimmed(base_url), redirect_uri, ca_file);
   if (is_emulator_url(net, base_url))
     return oauth_client{emulator_client_id, emulator_client_secret};
   return make_error("network_not_configured",
@@ -224,7 +230,7 @@ outcome<token_grant> exchange_code(network net, const oauth_flow& flow,
                                    const std::string& code,
                                    const std::string& redirect_uri,
                                    const std::string& code_verifier) {
-  http::client http;
+  http::client http{{.ca_file = flow.ca_file}};
   http::header_list h;
   h.set("Accept", "application/json");
   std::vector<std::pair<std::string, std::string>> form{

@@ -26,12 +26,14 @@ struct oauth_flow {
   std::string token_url;     // where the code is exchanged
   bool pkce = false;         // send an S256 code_challenge
   std::string scope;         // in the network's own separator
+  std::string ca_file;       // trusted for an https token_url ("" = system's)
 };
 
 /// The flow of `net` served at `base_url` (the configured API base);
 /// nullopt for Bluesky, which links with an app password.
 std::optional<oauth_flow> oauth_flow_of(network net,
-                                        const std::string& base_url);
+                                        const std::string& base_url,
+                                        const std::string& ca_file = {});
 
 /// Whether `base_url` is the emulator's (`--sim-url` / `--demo` point each
 /// network at `http://HOST:PORT/<network id>`; a real network's API base
@@ -54,7 +56,8 @@ inline constexpr const char* emulator_client_secret = "socialcrm-emulator";
 /// Mastodon registration failed).
 expected<oauth_client> client_for(network net, const std::string& base_url,
                                   const std::optional<oauth_client>& configured,
-                                  const std::string& redirect_uri);
+                                  const std::string& redirect_uri,
+                                  const std::string& ca_file = {});
 
 /// A PKCE pair: a random verifier (43 characters, RFC 7636 section 4.1)
 /// and its S256 challenge.
