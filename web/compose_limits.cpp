@@ -74,7 +74,7 @@ std::string size_text(std::size_t bytes, bool limit) {
   if (limit && bytes % mebibyte == 0) {
     std::snprintf(buf, sizeof buf, "%zu MB", bytes / mebibyte);
   } else if (limit) {
-    // A limit set in bytes (Bluesky's 1,000,000) is written as set.
+    // A limit set in bytes (Bluesky's 2,000,000) is written as set.
     std::string digits = std::to_string(bytes), grouped;
     for (std::size_t i = 0; i < digits.size(); ++i) {
       if (i > 0 && (digits.size() - i) % 3 == 0)

@@ -33,7 +33,7 @@ inline constexpr std::size_t googleplus_image_limit =
 /// by default since Mastodon 4.
 inline constexpr std::size_t mastodon_image_limit =
   networks::mastodon_max_image_bytes;
-/// Bluesky: app.bsky.embed.images takes blobs of at most 1,000,000 bytes.
+/// Bluesky: app.bsky.embed.images takes blobs of at most 2,000,000 bytes.
 inline constexpr std::size_t bluesky_image_limit =
   networks::bluesky_max_image_bytes;
 

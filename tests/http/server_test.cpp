@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <thread>
 
@@ -126,16 +127,30 @@ TEST_CASE("stop lets an answer in flight finish and closes idle connections",
   std::promise<responder> pending;
   server_limits limits;
   limits.stop_grace = std::chrono::seconds(5);
-  auto s = std::make_unique<server>(limits, [&](request, responder respond) {
-    pending.set_value(respond);
-  });
+  auto s =
+      std::make_unique<server>(limits, [&](request req, responder respond) {
+        if (req.target == "/slow")
+          pending.set_value(respond);
+        else
+          respond(response::make(200, "text/plain", "quick"));
+      });
   auto port = s->start("127.0.0.1", 0);
+  // A kept-alive connection with nothing in flight: stop closes it at once.
+  client idle;
+  REQUIRE(idle.get(url(port, "/quick")).ok());
   auto answer = std::async(std::launch::async, [&] {
     client c;
     return c.get(url(port, "/slow"));
   });
   auto respond = pending.get_future().get();
+  REQUIRE(s->connections() == 2);
   auto stopper = std::async(std::launch::async, [&] { s->stop(); });
+  // The idle connection gone proves stop() began: only then is the answer
+  // given, so it is the grace period that lets it out.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (s->connections() == 2 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  REQUIRE(s->connections() < 2);
   respond(response::make(200, "text/plain", "done"));
   stopper.get();
   auto r = answer.get();

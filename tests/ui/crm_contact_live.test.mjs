@@ -8,6 +8,9 @@ import { run, signIn, column, expectCount, waitOnline, markPage, assertNotReload
 
 await run('a contact created in the browser gets an X handle through the lookup and its mention arrives live in Social interactions', async (env) => {
   const { sim, step } = env;
+  env.allowFailedRequest('/contacts', 422, 'a contact is sent without its last name, to see the refusal by the field');
+  env.allowFailedRequest('/social/lookup', 422, 'an unknown handle is looked up, to see the refusal by the field');
+  env.allowFailedRequest('/social/lookup', 409, 'a handle is looked up on a network with no linked account');
   const x = await env.link('x', 'acme');
   const dana = await sim.user('x', 'dana_x', 'Dana Doe');
   const page = await env.newPage();

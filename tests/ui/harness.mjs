@@ -168,15 +168,59 @@ export async function startServer(binary, { simUrl, dataDir, listen = '127.0.0.1
 }
 
 /**
+ * What went wrong inside the pages: every uncaught exception and every
+ * console error, unless the test declared it (allow()) as what it provokes.
+ */
+class PageErrors {
+  constructor() { this.seen = []; this.allowed = []; }
+
+  watch(page, index) {
+    const where = () => `page ${index} (${page.url()})`;
+    page.on('pageerror', (e) => this.seen.push(`uncaught ${e.name || 'error'} in ${where()}: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      const at = m.location();
+      const source = at && at.url ? ` at ${at.url}${at.lineNumber !== undefined ? `:${at.lineNumber + 1}` : ''}` : '';
+      this.seen.push(`console error in ${where()}: ${m.text()}${source}`);
+    });
+  }
+
+  allow(pattern, why) {
+    if (!why) throw new Error(`allowPageError(${pattern}) needs the reason the test provokes it`);
+    this.allowed.push({ pattern, why });
+  }
+
+  /** The errors no declaration covers. */
+  unexpected() {
+    return this.seen.filter((e) => !this.allowed.some((a) => a.pattern.test(e)));
+  }
+
+  /** Throws naming every unexpected error; lists the provoked ones. */
+  check() {
+    for (const e of this.seen) {
+      const a = this.allowed.find((x) => x.pattern.test(e));
+      if (a) console.log(`  provoked on purpose (${a.why}): ${e}`);
+    }
+    const bad = this.unexpected();
+    if (bad.length) throw new Error(`${bad.length} error(s) in the page:\n  ${bad.join('\n  ')}`);
+  }
+}
+
+/**
  * Runs one browser test: `body(env)` gets {binary, sim, server, admin (Api),
- * browser, newPage(), restartServer(), link(net, handle), step(text)}.
- * Exit code 0 on success, 1 with the error and a screenshot otherwise.
+ * browser, newPage(), restartServer(), link(net, handle), step(text),
+ * allowPageError(pattern, why), allowFailedRequest(path, status, why)}. An
+ * uncaught exception or console error in any page fails the test at the
+ * end, naming it, unless the test declared it as what it provokes on
+ * purpose (a refused request, say). Exit code 0 on success, 1 with the
+ * error and a screenshot otherwise.
  */
 export async function run(name, body) {
   const started = Date.now();
   const children = [];
   let browser = null;
   let pages = [];
+  const errors = new PageErrors();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'socialcrm-ui-'));
   const step = (text) => console.log(`  [${((Date.now() - started) / 1000).toFixed(1)}s] ${text}`);
   console.log(`ui test: ${name}`);
@@ -204,7 +248,7 @@ export async function run(name, body) {
         const context = await browser.newContext({ viewport, baseURL: server.url });
         const page = await context.newPage();
         page.setDefaultTimeout(WAIT_MS);
-        page.on('pageerror', (e) => console.log(`  page error: ${e.message}`));
+        errors.watch(page, pages.length);
         pages.push(page);
         return page;
       },
@@ -235,6 +279,17 @@ export async function run(name, body) {
         const a = await admin.ok('POST', '/social/accounts', body);
         return { accountId: String(a.id), orgId, pageId };
       },
+      /** Declares page errors matching `pattern` as provoked on purpose. */
+      allowPageError(pattern, why) { errors.allow(pattern, why); },
+      /**
+       * Declares the API's refusal with `status` of requests to `path`
+       * (under /api/v1, any query; `{id}` stands for one segment), which
+       * the browser reports as a failed load, as provoked on purpose.
+       */
+      allowFailedRequest(apiPath, status, why) {
+        const p = apiPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{id\\\}/g, '[^/?]+');
+        errors.allow(new RegExp(`Failed to load resource: the server responded with a status of ${status} \\(.*\\) at https?://[^/]+/api/v1${p}(\\?\\S*)?:\\d+$`), why);
+      },
       /** A new user of profile `profileName` (Standard, Administrator). */
       async createUser(email, profileName) {
         const profiles = await admin.ok('GET', '/profiles');
@@ -244,9 +299,12 @@ export async function run(name, body) {
       },
     };
     await body(env);
+    errors.check();
     console.log(`PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
   } catch (e) {
     console.error(`FAIL ${name}\n${e.stack || e}`);
+    const bad = errors.unexpected();
+    if (bad.length) console.error(`  errors in the page:\n    ${bad.join('\n    ')}`);
     for (const [i, p] of pages.entries()) {
       try {
         const file = path.join(process.cwd(), 'test-results', `${name.replace(/[^a-z0-9]+/gi, '-')}-${i}.png`);
@@ -298,6 +356,34 @@ export async function waitOnline(page) {
 /** A marker that a full page load would erase: proves "without reload". */
 export async function markPage(page) {
   await page.evaluate(() => { window.__socialcrmTestMarker = 'still here'; });
+}
+
+/**
+ * Clicks `locator` even when it is (aria-)disabled, and returns once the
+ * page's own click handlers on it have run: a listener added after theirs
+ * (listeners of one element run in the order they were added) counts the
+ * click. What the handlers did, or did not do, can be asserted then.
+ */
+export async function forceClickHandled(locator) {
+  await locator.evaluate((el) => {
+    el.testClicks = 0;
+    el.addEventListener('click', () => { el.testClicks += 1; });
+  });
+  await locator.click({ force: true });
+  await eventually(() => locator.evaluate((el) => el.testClicks === 1), 'the page handled the click');
+}
+
+/**
+ * The requests `page` sends from now on whose URL matches `pattern`, as a
+ * list that grows. settled() resolves once every request the page started
+ * before the call has been seen: a request of the page's own sent after
+ * them comes back first.
+ */
+export function watchRequests(page, pattern) {
+  const seen = [];
+  page.on('request', (r) => { if (pattern.test(r.url())) seen.push(`${r.method()} ${r.url()}`); });
+  seen.settled = () => page.evaluate(() => fetch('/healthz').then((r) => r.status));
+  return seen;
 }
 
 export async function assertNotReloaded(page) {

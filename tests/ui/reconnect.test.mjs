@@ -23,6 +23,10 @@ await run('after a server restart the page reconnects and no post is missing or 
   for (let i = 1; i <= 3; i++) await expectCount(unknown, tag(i), 1);
 
   step('stop the server: the page shows it is offline');
+  // While the server is down and the page offline, its reconnection
+  // attempts (live socket and requests) fail, as they should.
+  env.allowPageError(/WebSocket connection to '\S+\/api\/v1\/live' failed/, 'the live socket cannot reconnect while the server is stopped and the page offline');
+  env.allowPageError(/Failed to load resource: net::ERR_(CONNECTION_REFUSED|INTERNET_DISCONNECTED)/, 'requests cannot reach the server while it is stopped and the page offline');
   await env.restartServer(async () => {
     await page.locator('.conn[data-connection="offline"]').waitFor();
     await page.locator('.banner-offline').waitFor();

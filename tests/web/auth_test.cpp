@@ -1,5 +1,10 @@
+#include "http/url.hpp"
 #include "tests/web/server_fixture.hpp"
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -15,6 +20,32 @@ std::string set_cookie_of(const api_result& r) {
 
 json a_lead() {
   return {{"first_name", "Ada"}, {"last_name", "Lovelace"}};
+}
+
+// The status of a sign-in sent from `source`, another loopback address
+// (Linux routes all of 127.0.0.0/8 to the loopback interface), to the
+// server's 127.0.0.1 listener.
+unsigned sign_in_from(const std::string& base, const std::string& source,
+                      const std::string& email, const std::string& password) {
+  namespace net = boost::asio;
+  auto u = http::parse_url(base);
+  REQUIRE(u);
+  net::io_context ioc;
+  net::ip::tcp::socket s(ioc);
+  s.open(net::ip::tcp::v4());
+  s.bind({net::ip::make_address(source), 0});
+  s.connect({net::ip::make_address(u->host), u->port});
+  auto body = json{{"email", email}, {"password", password}}.dump();
+  auto req = "POST /api/v1/session HTTP/1.1\r\nHost: " + u->host +
+             "\r\nContent-Type: application/json\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
+             body;
+  net::write(s, net::buffer(req));
+  std::string answer;
+  boost::system::error_code ec;
+  net::read(s, net::dynamic_buffer(answer), ec); // to the close
+  REQUIRE(answer.rfind("HTTP/1.1 ", 0) == 0);
+  return static_cast<unsigned>(std::stoul(answer.substr(9, 3)));
 }
 
 } // namespace
@@ -93,6 +124,34 @@ TEST_CASE("repeated failed sign-ins are throttled with 429, even with the "
   CHECK_FALSE(r.raw.headers.value("Retry-After").empty());
   // The throttle is per account: another account still signs in.
   CHECK(server.client().sign_in(admin_email, admin_password).status == 200);
+}
+
+TEST_CASE("failed sign-ins from one address throttle every account from "
+          "that address, and that address alone",
+          "[web][auth][integration]") {
+  // The rule today (crm_limits::max_failures_per_address): from 20 failed
+  // sign-ins of one address within the window on, that address is refused.
+  constexpr int address_limit = 20;
+  server_process server;
+  auto c = server.client();
+  // One failure per (unknown) account, so no account's own limit counts.
+  auto fail_once = [&](int i) {
+    CHECK(c.sign_in("nobody" + std::to_string(i) + "@example.com", "guess")
+              .status == 401);
+  };
+  for (int i = 1; i < address_limit; ++i)
+    fail_once(i);
+  // One failure short: the right password still signs in, and its success
+  // does not wipe the address's failures.
+  CHECK(server.client().sign_in(admin_email, admin_password).status == 200);
+  fail_once(address_limit);
+  auto r = server.client().sign_in(admin_email, admin_password);
+  CHECK(r.status == 429);
+  CHECK(r.code() == "too_many_attempts");
+  CHECK_FALSE(r.raw.headers.value("Retry-After").empty());
+  // The same account from another address is not throttled.
+  CHECK(sign_in_from(server.base(), "127.0.0.2", admin_email, admin_password) ==
+        200);
 }
 
 TEST_CASE("signing in again rotates the session and the old cookie stops "

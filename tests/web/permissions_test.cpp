@@ -82,8 +82,8 @@ TEST_CASE("social administrators set social access but not the rest",
             ->code == "forbidden");
 }
 
-TEST_CASE("granting social administrator opens the tab; removing it keeps "
-          "the tab (S-8.3)",
+TEST_CASE("granting social administrator opens the tab, and removing it "
+          "keeps the tab (S-8.3)",
           "[web][permissions]") {
   auto closed = existing(false, {false, false, false, false});
   auto granted = apply_profile_change(
@@ -98,8 +98,8 @@ TEST_CASE("granting social administrator opens the tab; removing it keeps "
   CHECK_FALSE(off.perms.social_tab);
 }
 
-TEST_CASE("users are managed by administrators; the super administrator "
-          "only by itself",
+TEST_CASE("users are managed by administrators, and the super "
+          "administrator only by itself",
           "[web][permissions]") {
   user_info target;
   target.id = 5;

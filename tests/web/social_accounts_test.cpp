@@ -106,7 +106,7 @@ TEST_CASE("an OAuth callback whose state this server did not hand out to "
 }
 
 TEST_CASE("Facebook via OAuth: the pages are listed and the picked one is "
-          "linked; no pages or a closed picker leave nothing",
+          "linked, and no pages or a closed picker leave nothing",
           "[social][accounts][oauth][pages][integration]") {
   social_env env;
   auto owner = env.sim_user("facebook", "brand");
@@ -285,7 +285,7 @@ TEST_CASE("tokens are stored sealed, never as sent",
 }
 
 TEST_CASE("administrators set which operations each profile may do on an "
-          "account; others may not touch the settings",
+          "account, and others may not touch the settings",
           "[social][accounts][operations][integration]") {
   social_env env;
   auto l = env.link("x", "ops_x");

@@ -206,7 +206,25 @@ function route() {
   if (heading) { heading.tabIndex = -1; heading.focus(); }
 }
 
+// Whether this browser was signed in when last seen. Without it the first
+// screen is the sign-in form at once: asking GET /session would only get
+// the 401 a signed-out visit must get, which the browser reports as a
+// failed load. Where storage is off, the server is asked every time.
+const SIGNED_IN_HINT = 'socialcrm.signedIn';
+
+function maybeSignedIn() {
+  try { return localStorage.getItem(SIGNED_IN_HINT) === '1'; } catch { return true; }
+}
+
+function rememberSignedIn(yes) {
+  try {
+    if (yes) localStorage.setItem(SIGNED_IN_HINT, '1');
+    else localStorage.removeItem(SIGNED_IN_HINT);
+  } catch { /* storage off: see maybeSignedIn */ }
+}
+
 async function start(session) {
+  rememberSignedIn(true);
   app.session = session;
   setCsrf(session.csrf_token);
   shell = buildShell();
@@ -227,6 +245,7 @@ async function signOut() {
   dropBoard();
   shell = null;
   app.session = null;
+  rememberSignedIn(false);
   setCsrf('');
   renderSignIn(root, start);
 }
@@ -238,6 +257,7 @@ live.addEventListener('servererror', (e) => {
   announce(`Live feed: ${err.message || err.code || 'the server refused a request'}`, 'error');
 });
 apiEvents.addEventListener('unauthorized', () => {
+  rememberSignedIn(false);
   if (!app.session) return;
   page.dispose();
   dropBoard();
@@ -270,4 +290,11 @@ document.querySelector('.skip-link').addEventListener('click', (e) => {
 });
 
 startClock();
-get('/session', { quiet401: true }).then(start, () => renderSignIn(root, start));
+if (maybeSignedIn()) {
+  get('/session', { quiet401: true }).then(start, () => {
+    rememberSignedIn(false);
+    renderSignIn(root, start);
+  });
+} else {
+  renderSignIn(root, start);
+}

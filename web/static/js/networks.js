@@ -29,7 +29,7 @@ export const NETWORKS = {
   },
   bluesky: {
     name: 'Bluesky', reply: 'Reply', repost: 'Repost', like: 'Like',
-    actions: ['reply', 'like', 'retweet'], imageLimit: 1000000, textLimit: 300,
+    actions: ['reply', 'like', 'retweet'], imageLimit: 2000000, textLimit: 300,
   },
 };
 

@@ -70,12 +70,17 @@ export function renderRecordPage(route, id, ctx) {
       `Convert ${personName(record)} into a contact? The social profiles, interactions, notes, tasks and e-mails move to the new contact, and the lead is removed.`,
       'Convert to contact', false);
     if (!ok) return;
+    // The lead is going away: its interactions list stops listening, or the
+    // standing change the conversion publishes would have it ask for the
+    // list of a lead that no longer exists (a 404).
+    social.dispose();
     try {
       const out = await apiPost(`/leads/${encodeURIComponent(record.id)}/convert`, {});
       announce(`${personName(out.contact)} is now a contact`);
       location.replace(recordHref('contact', out.contact.id));
     } catch (e) {
       announce(e.message, 'error');
+      load(); // still a lead: listening again
     }
   }
 
@@ -83,12 +88,14 @@ export function renderRecordPage(route, id, ctx) {
     const ok = await confirmDialog(`Delete ${kind.noun}`,
       `Delete ${personName(record)} with their deals, notes, tasks and e-mails? Their posts go back to Unknown in the social tab.`, `Delete ${kind.noun}`);
     if (!ok) return;
+    social.dispose(); // as in convert(): the record is going away
     try {
       await del(`${kind.path}/${encodeURIComponent(record.id)}`);
       announce(`${personName(record)} deleted`);
       location.hash = `#/${kind.route}`;
     } catch (e) {
       announce(e.message, 'error');
+      load();
     }
   }
 
