@@ -3,7 +3,23 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <spdlog/spdlog.h>
+
 namespace socialcrm::http {
+
+namespace {
+
+// How a WebSocket normally ends, which is not worth more than a debug
+// line: a closing handshake, the peer going away, a timeout (handshake or
+// idle), or our own close cancelling what was pending.
+bool normal_end(beast::error_code ec) {
+  return !ec || ec == websocket::error::closed || ec == net::error::eof
+         || ec == net::error::operation_aborted
+         || ec == net::error::connection_reset
+         || ec == net::error::broken_pipe || ec == beast::error::timeout;
+}
+
+} // namespace
 
 std::vector<ws_text> take_batch(std::deque<ws_text>& queue,
                                 const ws_batch_format& format) {
@@ -55,16 +71,17 @@ void ws_connection::impl::refuse(response answer) {
   stream->expires_after(owner.limits.handshake_timeout);
   bhttp::async_write(
     *stream, *res,
-    [self = shared_from_this(), res, stream](beast::error_code, std::size_t) {
+    [self = shared_from_this(), res, stream](beast::error_code ec,
+                                             std::size_t) {
       stream->close();
-      self->finish();
+      self->finish(ec, "upgrade refused");
     });
 }
 
 void ws_connection::impl::accept(ws_callbacks cb) {
   callbacks = std::move(cb);
   if (at != phase::pending)
-    return finish();
+    return finish({}, "closed before it was accepted");
   at = phase::accepting;
   auto& socket = this->socket();
   beast::error_code ignored;
@@ -94,7 +111,7 @@ void ws_connection::impl::accept(ws_callbacks cb) {
 
 void ws_connection::impl::on_accept(beast::error_code ec) {
   if (ec || at != phase::accepting)
-    return finish();
+    return finish(ec, "handshake");
   at = phase::open;
   bool start_write = false;
   bool close = false;
@@ -122,7 +139,7 @@ void ws_connection::impl::do_read() {
 
 void ws_connection::impl::on_read(beast::error_code ec) {
   if (ec)
-    return finish();
+    return finish(ec, "read");
   auto text = beast::buffers_to_string(in.data());
   in.consume(in.size());
   if (callbacks.on_text)
@@ -188,7 +205,7 @@ void ws_connection::impl::do_write() {
 void ws_connection::impl::on_write(beast::error_code ec) {
   in_flight.reset();
   if (ec)
-    return finish();
+    return finish(ec, "write");
   do_write();
 }
 
@@ -200,19 +217,30 @@ void ws_connection::impl::close_now() {
   ws.async_close(websocket::close_code::normal,
                  [self = shared_from_this()](beast::error_code ec) {
                    if (ec)
-                     self->finish();
+                     self->finish(ec, "close");
                  });
 }
 
 void ws_connection::impl::hard_close() {
-  beast::error_code ignored;
-  socket().close(ignored);
-  finish();
+  // finish() closes the socket, once it has logged whose it was.
+  finish({}, "closed by the server at once");
 }
 
-void ws_connection::impl::finish() {
+void ws_connection::impl::finish(beast::error_code ec, const char* what) {
   if (at == phase::done)
     return;
+  auto level = normal_end(ec) ? spdlog::level::debug : spdlog::level::info;
+  if (spdlog::should_log(level)) {
+    // Before the socket closes, while it still names its peer (a refused
+    // upgrade gave its socket to the refusal).
+    beast::error_code no_peer;
+    auto peer = socket().remote_endpoint(no_peer);
+    auto who = no_peer ? std::string()
+                       : " " + peer.address().to_string() + ":"
+                           + std::to_string(peer.port());
+    spdlog::log(level, "websocket{} ended: {}{}{}", who, what,
+                ec ? ": " : "", ec ? ec.message() : "");
+  }
   at = phase::done;
   {
     std::lock_guard guard{mutex};

@@ -152,8 +152,10 @@ struct ws_connection::impl : std::enable_shared_from_this<impl> {
   /// The closing handshake; the read loop then ends with `closed`.
   void close_now();
   void hard_close();
-  /// Ends the session once: closes the socket, calls on_closed.
-  void finish();
+  /// Ends the session once: closes the socket, calls on_closed. Logs why:
+  /// `what` ended it, with `ec` when that failed (debug for the normal
+  /// ends of a WebSocket, info for the rest).
+  void finish(beast::error_code ec, const char* what);
 
   // -- any thread -------------------------------------------------------------
 

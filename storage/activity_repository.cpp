@@ -6,6 +6,18 @@
 
 namespace socialcrm::storage {
 
+namespace {
+
+constexpr const char* select_entries
+  = "SELECT id, user_id, action, network, COALESCE(account_id, 0), "
+    "COALESCE(post_id, 0), record_type, COALESCE(record_id, 0), detail, "
+    "created_at FROM activity ";
+
+// The entries a statement of select_entries finds, in its order.
+std::vector<activity_entry> read_entries(SQLite::Statement& st);
+
+} // namespace
+
 std::string excerpt(std::string_view text, std::size_t max_chars) {
   std::size_t chars = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -47,15 +59,30 @@ std::int64_t activity_repository::add(const activity_entry& e) {
 std::vector<activity_entry>
 activity_repository::list(std::int64_t user_id, std::int64_t before_id,
                           int limit) {
-  SQLite::Statement st(
-    db_, "SELECT id, user_id, action, network, COALESCE(account_id, 0), "
-         "COALESCE(post_id, 0), record_type, COALESCE(record_id, 0), detail, "
-         "created_at FROM activity WHERE user_id = ? AND (? = 0 OR id < ?) "
-         "ORDER BY id DESC LIMIT ?");
+  SQLite::Statement st(db_, std::string(select_entries)
+                              + "WHERE user_id = ? AND (? = 0 OR id < ?) "
+                                "ORDER BY id DESC LIMIT ?");
   st.bind(1, user_id);
   st.bind(2, before_id);
   st.bind(3, before_id);
   st.bind(4, std::clamp(limit, 1, max_activity_page));
+  return read_entries(st);
+}
+
+std::vector<activity_entry> activity_repository::about(person_ref who,
+                                                       int limit) {
+  SQLite::Statement st(db_, std::string(select_entries)
+                              + "WHERE record_type = ? AND record_id = ? "
+                                "ORDER BY id DESC LIMIT ?");
+  st.bind(1, std::string(to_string(who.type)));
+  st.bind(2, who.id);
+  st.bind(3, std::clamp(limit, 1, max_activity_page));
+  return read_entries(st);
+}
+
+namespace {
+
+std::vector<activity_entry> read_entries(SQLite::Statement& st) {
   std::vector<activity_entry> out;
   while (st.executeStep()) {
     activity_entry e;
@@ -73,5 +100,7 @@ activity_repository::list(std::int64_t user_id, std::int64_t before_id,
   }
   return out;
 }
+
+} // namespace
 
 } // namespace socialcrm::storage

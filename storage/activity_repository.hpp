@@ -2,9 +2,11 @@
 
 // A user's own actions in the social tab (SPEC S-7.1): what they posted,
 // answered, liked, reposted, and the people and records they created from
-// posts. Written after the action succeeded; read newest first, only by
-// the user who acted.
+// posts. Written after the action succeeded; read newest first, by the
+// user who acted, and, all users' together, in the History tab of the
+// person they were about (S-6).
 
+#include "protocol/post.hpp"
 #include "protocol/types.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -52,6 +54,10 @@ public:
   /// first, at most `limit` (clamped to 1..max_activity_page).
   std::vector<activity_entry> list(std::int64_t user_id,
                                    std::int64_t before_id, int limit);
+
+  /// Every user's entries about person `who`, newest first, at most
+  /// `limit` (clamped as list() does): the person's History tab (S-6).
+  std::vector<activity_entry> about(person_ref who, int limit);
 
 private:
   SQLite::Database& db_;

@@ -21,15 +21,15 @@ std::string_view to_string(column_type t) {
   return "keyword";
 }
 
-namespace {
-
-column_type parse_column_type(const std::string& s) {
-  if (s == "custom")
-    return column_type::custom;
-  if (s == "my_posts")
-    return column_type::my_posts;
-  return column_type::keyword;
+std::optional<column_type> parse_column_type(std::string_view s) {
+  for (auto t : {column_type::keyword, column_type::custom,
+                 column_type::my_posts})
+    if (to_string(t) == s)
+      return t;
+  return std::nullopt;
 }
+
+namespace {
 
 bool person_exists(SQLite::Database& db, person_ref p) {
   SQLite::Statement st(db, std::string("SELECT 1 FROM ")
@@ -134,7 +134,8 @@ std::vector<user_column> column_repository::load(const std::string& where,
     user_column c;
     c.id = st.getColumn(0).getInt64();
     c.user_id = st.getColumn(1).getInt64();
-    c.type = parse_column_type(st.getColumn(2).getString());
+    c.type = parse_column_type(st.getColumn(2).getString())
+               .value_or(column_type::keyword);
     c.title = st.getColumn(3).getString();
     index[c.id] = out.size();
     out.push_back(std::move(c));

@@ -5,7 +5,9 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace socialcrm::storage {
@@ -13,6 +15,9 @@ namespace socialcrm::storage {
 /// Column types a user adds (SPEC S-4).
 enum class column_type { keyword, custom, my_posts };
 std::string_view to_string(column_type t);
+/// The type a name ("keyword", "custom", "my_posts") stands for; nothing
+/// for any other text.
+std::optional<column_type> parse_column_type(std::string_view s);
 
 struct user_column {
   std::int64_t id = 0;

@@ -36,7 +36,7 @@ link_answer store(storage::database& db, storage::linked_account draft,
   }
   tx.commit();
   out.account_id = draft.id;
-  out.account_status = draft.status;
+  out.account_status = to_string(draft.status);
   return out;
 }
 
@@ -63,7 +63,7 @@ void set_page(storage::linked_account& a, const storage::secret_box& box,
               const networks::token_grant& user_tokens) {
   a.page_id = page.id;
   a.page_name = page.name;
-  a.status = "active";
+  a.status = account_status::active;
   if (!page.access_token.empty()) {
     a.access_token = box.seal(page.access_token);
     a.refresh_token.clear();
@@ -107,9 +107,21 @@ bool require_network(const call_ptr& c, network net) {
   return false;
 }
 
+std::optional<std::int64_t> administered_account_id(const call_ptr& c) {
+  if (!require_social_admin(c))
+    return std::nullopt;
+  return c->id_param();
+}
+
+std::string ca_file_of(const call_ptr& c, network net) {
+  auto& files = sources(c).ca_files;
+  auto it = files.find(net);
+  return it == files.end() ? std::string() : it->second;
+}
+
 networks::account_lookup lookup_for(const call_ptr& c, network net) {
   return networks::account_lookup(net, base_url_of(c, net),
-                                  sources(c).budgets);
+                                  sources(c).budgets, ca_file_of(c, net));
 }
 
 error_info credential_error(const networks::failure& f,
@@ -206,7 +218,7 @@ expected<link_answer> link_confirmed(const call_ptr& c, storage::database& db,
                           ? std::string()
                           : box.seal(cred.tokens.refresh_token);
   draft.token_expires_at = cred.tokens.expires_at;
-  draft.status = "active";
+  draft.status = account_status::active;
   if (!has_pages(cred.net)) {
     auto out = store(db, draft, c->who.user.id);
     finish_body(db, c, out);
@@ -220,7 +232,7 @@ expected<link_answer> link_confirmed(const call_ptr& c, storage::database& db,
   auto pending = repo.find_identity(cred.net, cred.who.user_id, "");
   if (pages.value->empty()) {
     // S-1.4: an account with no page is removed, a waiting one included.
-    if (pending && pending->status == "pending_page")
+    if (pending && pending->status == account_status::pending_page)
       repo.remove(pending->id);
     return make_error("page_not_found",
                       "the " + net_name(cred.net) + " account '"
@@ -229,7 +241,7 @@ expected<link_answer> link_confirmed(const call_ptr& c, storage::database& db,
                           "the account was not linked");
   }
   if (page_id.empty()) {
-    draft.status = "pending_page";
+    draft.status = account_status::pending_page;
     auto out = store(db, draft, c->who.user.id);
     finish_body(db, c, out);
     out.body["pages"] = pages_json(*pages.value);
@@ -244,7 +256,7 @@ expected<link_answer> link_confirmed(const call_ptr& c, storage::database& db,
   set_page(draft, box, *page, cred.tokens);
   auto out = store(db, draft, c->who.user.id);
   // The page is chosen: a picker left open for this user is done.
-  if (pending && pending->status == "pending_page")
+  if (pending && pending->status == account_status::pending_page)
     repo.remove(pending->id);
   finish_body(db, c, out);
   return out;
@@ -297,7 +309,7 @@ expected<link_answer> pick_page(const call_ptr& c, storage::database& db,
   }
   out.status = 200;
   out.account_id = picked.id;
-  out.account_status = picked.status;
+  out.account_status = to_string(picked.status);
   finish_body(db, c, out);
   out.body["relinked"] = picked.id != a.id;
   return out;

@@ -40,9 +40,15 @@ const source_context& sources(const call_ptr& c);
 
 /// The base URL of `net`, or "" when the server has none configured.
 std::string base_url_of(const call_ptr& c, network net);
+/// The PEM file trusted for `net`'s https base URL ("" = the system's).
+std::string ca_file_of(const call_ptr& c, network net);
 
 /// Refuses with 409 network_not_configured unless `net` has a base URL.
 bool require_network(const call_ptr& c, network net);
+
+/// The {id} of a route about one linked account, which only social
+/// administrators may use; nothing when the call is refused (answered).
+std::optional<std::int64_t> administered_account_id(const call_ptr& c);
 
 /// The network's identity and page calls, sharing the pollers' budgets.
 networks::account_lookup lookup_for(const call_ptr& c, network net);

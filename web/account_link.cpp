@@ -6,6 +6,8 @@
 #include "web/account_common.hpp"
 #include "web/json_body.hpp"
 
+#include <functional>
+
 namespace socialcrm::web::accounts {
 
 namespace {
@@ -39,7 +41,7 @@ pending_account(const call_ptr& c, storage::database& db, std::int64_t id) {
                          + " accounts have no pages to pick"));
     return std::nullopt;
   }
-  if (a->status != "pending_page") {
+  if (a->status != account_status::pending_page) {
     c->fail(make_error("account_already_linked",
                        "account " + std::to_string(id) + " has its page '"
                          + a->page_name
@@ -48,6 +50,36 @@ pending_account(const call_ptr& c, storage::database& db, std::int64_t id) {
     return std::nullopt;
   }
   return a;
+}
+
+// The answer to a link or a page choice; the pollers start with it.
+void answer_link(const call_ptr& c, const expected<link_answer>& out) {
+  if (!out)
+    return c->fail(out.error());
+  rescan(c);
+  c->reply_json(out->status, out->body);
+}
+
+using pending_step = std::function<void(storage::database&,
+                                        const storage::linked_account&)>;
+
+// A page picker route: a social administrator, the account {id}, no
+// problem with the body (`body_error`, from decoding it), then on the
+// blocking pool, after the sweep, `step` with that account when it waits
+// for its page. Each refusal is answered, in that order.
+void with_pending_account(const call_ptr& c,
+                          std::optional<error_info> body_error,
+                          pending_step step) {
+  auto id = administered_account_id(c);
+  if (!id)
+    return;
+  if (body_error)
+    return c->fail(*body_error);
+  run_blocking(c, [c, id = *id, step = std::move(step)](storage::database& db) {
+    sweep(db);
+    if (auto a = pending_account(c, db, id))
+      step(db, *a);
+  });
 }
 
 } // namespace
@@ -109,76 +141,43 @@ void link_account(const call_ptr& c) {
       if (net == network::bluesky)
         cred.tokens.expires_at = networks::bluesky_connector::jwt_expiry(token);
     }
-    auto out = link_confirmed(c, db, cred, page_id);
-    if (!out)
-      return c->fail(out.error());
-    rescan(c);
-    c->reply_json(out->status, out->body);
+    answer_link(c, link_confirmed(c, db, cred, page_id));
   });
 }
 
 void list_pages(const call_ptr& c) {
-  if (!require_social_admin(c))
-    return;
-  auto id = c->id_param();
-  if (!id)
-    return;
-  run_blocking(c, [c, id = *id](storage::database& db) {
-    sweep(db);
-    auto a = pending_account(c, db, id);
-    if (!a)
-      return;
-    auto token = sources(c).box->open(a->access_token);
+  with_pending_account(c, std::nullopt, [c](storage::database& db,
+                                            const storage::linked_account& a) {
+    auto token = sources(c).box->open(a.access_token);
     if (!token)
       return c->fail(make_error("reauth_required",
                                 "the account's token cannot be read with "
                                 "this server's key: link it again"));
-    auto pages = lookup_for(c, a->net).pages(*token);
+    auto pages = lookup_for(c, a.net).pages(*token);
     if (!pages)
       return c->fail(stored_token_error(pages.error));
-    c->reply_json(200, {{"account", account_view(db, c->who, *a)},
+    c->reply_json(200, {{"account", account_view(db, c->who, a)},
                         {"pages", pages_json(*pages.value)}});
   });
 }
 
 void choose_page(const call_ptr& c) {
-  if (!require_social_admin(c))
-    return;
-  auto id = c->id_param();
-  if (!id)
-    return;
   json_fields f(c->body);
   std::string page_id;
   f.text("page_id", page_id, max_page_id_length, true, false);
-  if (auto e = f.finish())
-    return c->fail(*e);
-  run_blocking(c, [c, id = *id, page_id](storage::database& db) {
-    sweep(db);
-    auto a = pending_account(c, db, id);
-    if (!a)
-      return;
-    auto out = pick_page(c, db, *a, page_id);
-    if (!out)
-      return c->fail(out.error());
-    rescan(c);
-    c->reply_json(out->status, out->body);
-  });
+  auto pick = [c, page_id](storage::database& db,
+                           const storage::linked_account& a) {
+    answer_link(c, pick_page(c, db, a, page_id));
+  };
+  with_pending_account(c, f.finish(), pick);
 }
 
 void close_page_choice(const call_ptr& c) {
-  if (!require_social_admin(c))
-    return;
-  auto id = c->id_param();
-  if (!id)
-    return;
-  run_blocking(c, [c, id = *id](storage::database& db) {
-    sweep(db);
-    auto a = pending_account(c, db, id);
-    if (!a)
-      return;
+  with_pending_account(c, std::nullopt, [c](storage::database& db,
+                                            const storage::linked_account& a) {
     // S-1.4: a picker closed without a choice removes the account.
-    storage::account_repository(db.handle()).remove(a->id);
-    c->reply_json(200, {{"id", std::to_string(a->id)}, {"removed", true}});
+    storage::account_repository(db.handle()).remove(a.id);
+    c->reply_json(200, {{"id", std::to_string(a.id)}, {"removed", true}});
   });
 }
 

@@ -74,7 +74,8 @@ void authorize(const call_ptr& c) {
   auto net = *parse_network(net_text);
   if (!require_network(c, net))
     return;
-  auto flow = networks::oauth_flow_of(net, base_url_of(c, net));
+  auto flow = networks::oauth_flow_of(net, base_url_of(c, net),
+                                      ca_file_of(c, net));
   if (!flow)
     return c->fail(make_error("action_not_supported",
                               "Bluesky links with a handle and an app "
@@ -84,7 +85,8 @@ void authorize(const call_ptr& c) {
     sweep(db);
     auto uri = redirect_uri(c);
     auto client = networks::client_for(net, base_url_of(c, net),
-                                       configured_client(c, net), uri);
+                                       configured_client(c, net), uri,
+                                       ca_file_of(c, net));
     if (!client)
       return c->fail(client.error());
     storage::oauth_state s;
@@ -155,14 +157,14 @@ void oauth_callback(const call_ptr& c) {
     if (code.empty())
       return refuse(taken->return_to, make_error("bad_query", "the callback carries no 'code'"));
     auto base = base_url_of(c, net);
-    auto flow = networks::oauth_flow_of(net, base);
+    auto flow = networks::oauth_flow_of(net, base, ca_file_of(c, net));
     if (base.empty() || !flow)
       return refuse(taken->return_to, make_error("network_not_configured",
                                 name + " is not configured on this server "
                                        "any more"));
     auto uri = redirect_uri(c);
     auto client = networks::client_for(net, base, configured_client(c, net),
-                                       uri);
+                                       uri, ca_file_of(c, net));
     if (!client)
       return refuse(taken->return_to, client.error());
     auto tokens = networks::exchange_code(net, *flow, *client, code, uri,

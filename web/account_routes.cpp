@@ -23,7 +23,7 @@ void list_accounts(const call_ptr& c) {
     bool admin = may_administer_social(c->who);
     auto items = nlohmann::json::array();
     for (auto& a : storage::account_repository(db.handle()).all()) {
-      if (!admin && a.status == "pending_page")
+      if (!admin && a.status == account_status::pending_page)
         continue;
       auto view = account_view(db, c->who, a);
       // Users see the accounts they may do something on (S-1.5).
@@ -74,9 +74,7 @@ void social_status(const call_ptr& c) {
 }
 
 void get_operations(const call_ptr& c) {
-  if (!require_social_admin(c))
-    return;
-  auto id = c->id_param();
+  auto id = administered_account_id(c);
   if (!id)
     return;
   run_blocking(c, [c, id = *id](storage::database& db) {
@@ -120,9 +118,7 @@ decode_matrix(const nlohmann::json& body) {
 }
 
 void put_operations(const call_ptr& c) {
-  if (!require_social_admin(c))
-    return;
-  auto id = c->id_param();
+  auto id = administered_account_id(c);
   if (!id)
     return;
   auto matrix = decode_matrix(c->body);
@@ -138,9 +134,7 @@ void put_operations(const call_ptr& c) {
 }
 
 void unlink_account(const call_ptr& c) {
-  if (!require_social_admin(c))
-    return;
-  auto id = c->id_param();
+  auto id = administered_account_id(c);
   if (!id)
     return;
   bool confirmed = query_param(c, "confirm") == "true";
@@ -152,7 +146,8 @@ void unlink_account(const call_ptr& c) {
                                 "no linked account has id "
                                   + std::to_string(id)));
     auto posts = repo.post_count(id);
-    auto others = repo.linked_count() - (a->status == "pending_page" ? 0 : 1);
+    auto others = repo.linked_count()
+                  - (a->status == account_status::pending_page ? 0 : 1);
     if (!confirmed) {
       // S-1.7: say what will happen, change nothing.
       std::string what = std::string(to_string(a->net)) + " account '"

@@ -40,7 +40,7 @@ acting_account(const call_ptr& c, storage::database& db, const stored_post& p,
   }
   std::optional<storage::linked_account> refused;
   for (auto& a : accounts.all()) {
-    if (a.net != p.body.net || a.status != "active")
+    if (a.net != p.body.net || a.status != account_status::active)
       continue;
     if (allowed(db, c->who, a, op))
       return a;

@@ -126,13 +126,13 @@ expected<networks::action_result>
 send_action(const source_context& ctx, const storage::linked_account& account,
             const networks::action& what) {
   auto where = display_name(account.net) + " account " + account.handle;
-  if (account.status == "pending_page")
+  if (account.status == account_status::pending_page)
     return make_error("page_required", "pick a page for the " + where +
                                          " before acting through it");
-  if (account.status != "active")
+  if (account.status != account_status::active)
     return make_error("reauth_required",
                       "the " + where + " must be linked again (" +
-                        account.status + ")");
+                        std::string(to_string(account.status)) + ")");
   auto opts = connector_options_for(ctx, account.net);
   if (opts)
     opts->paced = false; // a person's action: polling must not delay it

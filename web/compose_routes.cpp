@@ -115,15 +115,15 @@ std::optional<account_result> refusal(storage::database& db,
     return r;
   }
   r.what = account_result::state::refused;
-  if (a.status == "pending_page") {
+  if (a.status == account_status::pending_page) {
     r.error = make_error("page_required",
                          "pick a page for this " + net + " account first");
     return r;
   }
-  if (a.status != "active") {
-    r.error = make_error("reauth_required", "this " + net +
-                                              " account must be linked "
-                                              "again (" + a.status + ")");
+  if (a.status != account_status::active) {
+    r.error = make_error("reauth_required",
+                         "this " + net + " account must be linked again ("
+                           + std::string(to_string(a.status)) + ")");
     return r;
   }
   auto chars = count_code_points(in.text);

@@ -3,8 +3,10 @@
 // account filter (S-4.5). The detail
 // view of a person is in person_view_routes.cpp.
 
+#include "storage/account_repository.hpp"
 #include "storage/column_repository.hpp"
 #include "web/codecs.hpp"
+#include "web/json_body.hpp"
 #include "web/routes.hpp"
 #include "web/social_common.hpp"
 
@@ -118,69 +120,71 @@ json column_json(const storage::user_column& col) {
           {"detail_view", col.type != storage::column_type::keyword}};
 }
 
-// The body of POST /social/columns, checked field by field.
+// One person a custom column follows: {record_type, record_id}, the id a
+// string or a positive number.
+expected<person_ref> decode_person(const json& p) {
+  if (!p.is_object() || !p.contains("record_type") ||
+      !p.contains("record_id") || !p["record_type"].is_string())
+    return make_error("wrong_type", "every person is {record_type, "
+                                    "record_id}");
+  auto type_of = parse_record_type(p["record_type"].get<std::string>());
+  auto& record_id = p["record_id"];
+  auto id = record_id.is_string()
+              ? parse_id(record_id.get<std::string>())
+              : (record_id.is_number_unsigned()
+                   ? std::optional<std::int64_t>(
+                       record_id.get<std::int64_t>())
+                   : std::nullopt);
+  if (!type_of || !id || *id <= 0)
+    return make_error("invalid_value", "a person is a lead or contact "
+                                       "with a positive record_id");
+  return person_ref{*type_of, *id};
+}
+
+// The body of POST /social/columns. The reader checks the fields, in this
+// endpoint's own words, which name what a column takes.
 expected<storage::user_column> decode_column(const json& body) {
+  json_fields f(body);
+  f.reword("type", "missing_field",
+           "'type' is required: keyword, custom or my_posts");
+  f.reword("type", "wrong_type", "'type' must be a string");
+  f.reword("title", "wrong_type", "'title' must be a string");
+  f.reword("title", "string_too_long",
+           "'title' may have at most " + std::to_string(max_column_title) +
+             " bytes");
   storage::user_column col;
-  for (auto& [key, value] : body.items())
-    if (key != "type" && key != "title" && key != "terms" && key != "people")
-      return make_error("unknown_field", "a column has no field '" + key +
-                                           "' (type, title, terms, people)");
-  if (!body.contains("type"))
-    return make_error("missing_field", "'type' is required: keyword, custom "
-                                       "or my_posts");
-  if (!body["type"].is_string())
-    return make_error("wrong_type", "'type' must be a string");
-  auto type = body["type"].get<std::string>();
-  if (type == "keyword")
-    col.type = storage::column_type::keyword;
-  else if (type == "custom")
-    col.type = storage::column_type::custom;
-  else if (type == "my_posts")
-    col.type = storage::column_type::my_posts;
-  else
-    return make_error("invalid_value",
-                      "'type' must be keyword, custom or my_posts");
-  if (body.contains("title")) {
-    if (!body["title"].is_string())
-      return make_error("wrong_type", "'title' must be a string");
-    col.title = body["title"].get<std::string>();
-    if (col.title.size() > max_column_title)
-      return make_error("string_too_long",
-                        "'title' may have at most " +
-                          std::to_string(max_column_title) + " bytes");
+  std::string type;
+  // Of any length: a name that is no type is invalid_value, however long.
+  if (f.text("type", type, std::string::npos, true)) {
+    if (auto t = storage::parse_column_type(type))
+      col.type = *t;
+    else
+      f.reject("type", "invalid_value",
+               "'type' must be keyword, custom or my_posts");
   }
-  if (body.contains("terms")) {
-    if (!body["terms"].is_array())
-      return make_error("wrong_type", "'terms' must be an array of strings");
-    for (auto& t : body["terms"]) {
+  f.text("title", col.title, max_column_title);
+  const json* terms = nullptr;
+  const json* people = nullptr;
+  f.array("terms", terms, "strings");
+  f.array("people", people, "{record_type, record_id}");
+  if (auto key = f.unknown())
+    return make_error("unknown_field", "a column has no field '" + *key +
+                                         "' (type, title, terms, people)");
+  if (auto e = f.finish())
+    return *e;
+  if (terms)
+    for (auto& t : *terms) {
       if (!t.is_string())
         return make_error("wrong_type", "every term must be a string");
       col.terms.push_back(t.get<std::string>());
     }
-  }
-  if (body.contains("people")) {
-    if (!body["people"].is_array())
-      return make_error("wrong_type",
-                        "'people' must be an array of "
-                        "{record_type, record_id}");
-    for (auto& p : body["people"]) {
-      if (!p.is_object() || !p.contains("record_type") ||
-          !p.contains("record_id") || !p["record_type"].is_string())
-        return make_error("wrong_type", "every person is {record_type, "
-                                        "record_id}");
-      auto type_of = parse_record_type(p["record_type"].get<std::string>());
-      auto id = p["record_id"].is_string()
-                  ? parse_id(p["record_id"].get<std::string>())
-                  : (p["record_id"].is_number_unsigned()
-                       ? std::optional<std::int64_t>(
-                           p["record_id"].get<std::int64_t>())
-                       : std::nullopt);
-      if (!type_of || !id || *id <= 0)
-        return make_error("invalid_value", "a person is a lead or contact "
-                                           "with a positive record_id");
-      col.people.push_back({*type_of, *id});
+  if (people)
+    for (auto& p : *people) {
+      auto who = decode_person(p);
+      if (!who)
+        return who.error();
+      col.people.push_back(*who);
     }
-  }
   if (col.type != storage::column_type::keyword && !col.terms.empty())
     return make_error("invalid_value", "only keyword columns have terms");
   if (col.type != storage::column_type::custom && !col.people.empty())
@@ -274,16 +278,23 @@ void column_posts(const call_ptr& c) {
 void refresh_column(const call_ptr& c) {
   if (!require_social(c))
     return;
-  with_own_column(c, [c](storage::database&, const storage::user_column& col) {
-    if (col.type == storage::column_type::my_posts) {
-      // My posts come from the accounts' own pollers; nothing to restart.
-      return c->reply_json(202, {{"refreshing", false}});
-    }
+  with_own_column(c, [c](storage::database& db,
+                         const storage::user_column& col) {
+    if (col.type == storage::column_type::my_posts)
+      return c->fail(make_error("action_not_supported",
+                                "My posts follow the linked accounts' own "
+                                "polls; refresh a keyword or custom column"));
+    if (storage::account_repository(db.handle()).linked_count() == 0)
+      return c->fail(make_error("no_linked_account",
+                                "no account is linked to poll this column "
+                                "with: link one, and the column is polled"));
+    // A source not running yet is being started for a column just made;
+    // a new source polls at once, so that too is a refresh under way.
     ask_or<bool>(
       c, c->state.registry,
-      [c](bool found) { c->reply_json(202, {{"refreshing", found}}); },
-      [c](const error_info&) { c->reply_json(202, {{"refreshing", false}}); },
-      restart_atom::value, "source:column:" + std::to_string(col.id));
+      [c](bool) { c->reply_json(202, {{"refreshing", true}}); },
+      [c](const error_info& e) { c->fail(e); }, restart_atom::value,
+      "source:column:" + std::to_string(col.id));
   });
 }
 

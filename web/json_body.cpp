@@ -86,8 +86,23 @@ json_fields::json_fields(const nlohmann::json& object)
 }
 
 void json_fields::fail(std::string code, std::string message) {
-  if (!error_)
-    error_ = make_error(std::move(code), std::move(message));
+  if (error_)
+    return;
+  for (auto& w : wordings_)
+    if (w.name == field_ && w.code == code)
+      message = w.message;
+  error_ = make_error(std::move(code), std::move(message));
+}
+
+void json_fields::reject(const char* name, std::string code,
+                         std::string message) {
+  field_ = name;
+  fail(std::move(code), std::move(message));
+}
+
+void json_fields::reword(const char* name, std::string code,
+                         std::string message) {
+  wordings_.push_back({name, std::move(code), std::move(message)});
 }
 
 bool json_fields::has(const char* name) const {
@@ -96,6 +111,7 @@ bool json_fields::has(const char* name) const {
 
 const nlohmann::json* json_fields::find(const char* name, bool required) {
   asked_.emplace_back(name);
+  field_ = name;
   if (!object_.is_object())
     return nullptr;
   auto i = object_.find(name);
@@ -249,13 +265,36 @@ bool json_fields::choice(const char* name, std::string& out,
   return true;
 }
 
+bool json_fields::array(const char* name, const nlohmann::json*& out,
+                        std::string_view items, bool required) {
+  auto v = find(name, required);
+  if (!v)
+    return false;
+  if (!v->is_array()) {
+    fail("wrong_type",
+         std::string("'") + name + "' must be an array of " +
+             std::string(items));
+    return false;
+  }
+  out = v;
+  return true;
+}
+
+std::optional<std::string> json_fields::unknown() const {
+  if (!object_.is_object())
+    return std::nullopt;
+  for (auto& [key, value] : object_.items())
+    if (std::find(asked_.begin(), asked_.end(), key) == asked_.end())
+      return key;
+  return std::nullopt;
+}
+
 std::optional<error_info> json_fields::finish() const {
   if (error_)
     return error_;
-  for (auto& [key, value] : object_.items())
-    if (std::find(asked_.begin(), asked_.end(), key) == asked_.end())
-      return make_error("unknown_field", "the field '" + key.substr(0, 64) +
-                                             "' is not part of this request");
+  if (auto key = unknown())
+    return make_error("unknown_field", "the field '" + key->substr(0, 64) +
+                                           "' is not part of this request");
   return std::nullopt;
 }
 

@@ -46,7 +46,21 @@ public:
   bool choice(const char* name, std::string& out,
               std::initializer_list<std::string_view> allowed,
               bool required = false);
+  /// An array, whose items the caller reads; `items` names what they are
+  /// ("'terms' must be an array of strings").
+  bool array(const char* name, const nlohmann::json*& out,
+             std::string_view items, bool required = false);
 
+  /// Records a problem the caller found in field `name`; as with the
+  /// getters' own, the first problem wins.
+  void reject(const char* name, std::string code, std::string message);
+  /// Says `message` in place of the reader's own words when field `name`
+  /// has a problem with `code`: for a decoder whose clients know its
+  /// wording. Call it before the getters.
+  void reword(const char* name, std::string code, std::string message);
+
+  /// A field that is there but no getter asked for, if any.
+  std::optional<std::string> unknown() const;
   /// The first problem, else `unknown_field` for a field no getter asked
   /// for, else nothing.
   std::optional<error_info> finish() const;
@@ -56,11 +70,20 @@ public:
 
 private:
   const nlohmann::json* find(const char* name, bool required);
+  /// Records a problem with the field read last (field_).
   void fail(std::string code, std::string message);
+
+  struct wording {
+    std::string name;
+    std::string code;
+    std::string message;
+  };
 
   const nlohmann::json& object_;
   std::vector<std::string> asked_;
   std::vector<std::string> present_;
+  std::vector<wording> wordings_;
+  std::string field_; // the field being read: whose problem fail() records
   std::optional<error_info> error_;
 };
 

@@ -1,5 +1,6 @@
 #include "web/live.hpp"
 
+#include "http/message.hpp"
 #include "http/ws_session.hpp"
 #include "protocol/actor_error.hpp"
 #include "protocol/permission_rules.hpp"
@@ -10,8 +11,8 @@
 
 #include <caf/event_based_actor.hpp>
 
-#include <algorithm>
-#include <cctype>
+#include <string>
+#include <string_view>
 
 namespace socialcrm::web {
 
@@ -19,12 +20,11 @@ namespace {
 
 constexpr std::string_view live_path = "/api/v1/live";
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  while (!s.empty() && s.back() == '/')
-    s.pop_back();
-  return s;
+// `url` without the slashes it may end with.
+std::string_view trimmed(std::string_view url) {
+  while (!url.empty() && url.back() == '/')
+    url.remove_suffix(1);
+  return url;
 }
 
 // Browsers send Origin on every WebSocket; a page of another site must not
@@ -36,11 +36,14 @@ bool origin_allowed(const http::request& req, const std::string& public_url) {
   auto origin = req.headers.get("Origin");
   if (!origin)
     return true;
-  auto o = lower(*origin);
-  auto host = lower(req.headers.value("Host"));
-  if (!host.empty() && (o == "http://" + host || o == "https://" + host))
+  auto o = trimmed(*origin);
+  auto host_header = req.headers.value("Host");
+  auto host = std::string(trimmed(host_header));
+  if (!host.empty()
+      && (http::iequals(o, "http://" + host)
+          || http::iequals(o, "https://" + host)))
     return true;
-  return !public_url.empty() && o == lower(public_url);
+  return !public_url.empty() && http::iequals(o, trimmed(public_url));
 }
 
 // Owns the WebSocket side of one web service. The HTTP server keeps it in

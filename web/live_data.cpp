@@ -8,7 +8,6 @@
 #include "storage/people_repository.hpp"
 #include "storage/standing_repository.hpp"
 
-#include <SQLiteCpp/Statement.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -16,6 +15,10 @@
 namespace socialcrm::web::live {
 
 // -- reader -------------------------------------------------------------------
+
+reader_connection::reader_connection(const std::string& path)
+  : db(path, storage::access::read_only), live(db.handle()) {
+}
 
 live_reader::live_reader(std::string db_path) : path_(std::move(db_path)) {
   thread_ = std::thread([this] {
@@ -51,7 +54,7 @@ void live_reader::stop() {
 void live_reader::run() {
   // Opened lazily and reopened after a failure, so one bad moment of the
   // file does not end live feeds for good.
-  std::unique_ptr<storage::database> db;
+  std::unique_ptr<reader_connection> conn;
   for (;;) {
     job j;
     {
@@ -63,14 +66,13 @@ void live_reader::run() {
       queue_.pop_front();
     }
     try {
-      if (!db)
-        db = std::make_unique<storage::database>(path_,
-                                                 storage::access::read_only);
-      j(*db);
+      if (!conn)
+        conn = std::make_unique<reader_connection>(path_);
+      j(*conn);
     } catch (const std::exception& e) {
       // Jobs report their own failures; this is the last resort.
       spdlog::error("live feed read failed: {}", e.what());
-      db.reset();
+      conn.reset();
     }
   }
 }
@@ -78,33 +80,6 @@ void live_reader::run() {
 // -- reads --------------------------------------------------------------------
 
 namespace {
-
-// A read transaction: every query of a snapshot sees the same database,
-// and the WAL snapshot is released at the end (reset statements alone
-// would not release it while the transaction is open).
-class read_tx {
-public:
-  explicit read_tx(SQLite::Database& db) : db_(db) { db_.exec("BEGIN"); }
-  ~read_tx() {
-    try {
-      db_.exec("COMMIT");
-    } catch (const std::exception&) {
-      // A read transaction has nothing to lose; the connection stays usable.
-    }
-  }
-  read_tx(const read_tx&) = delete;
-  read_tx& operator=(const read_tx&) = delete;
-
-private:
-  SQLite::Database& db_;
-};
-
-std::int64_t head_seq(SQLite::Database& db) {
-  return db
-    .execAndGet("SELECT MAX(COALESCE((SELECT MAX(seq) FROM posts), 0), "
-                "COALESCE((SELECT MAX(seq) FROM standing_events), 0))")
-    .getInt64();
-}
 
 std::vector<std::int64_t> sorted(std::vector<std::int64_t> v) {
   std::sort(v.begin(), v.end());
@@ -114,67 +89,41 @@ std::vector<std::int64_t> sorted(std::vector<std::int64_t> v) {
 
 } // namespace
 
-user_scope load_scope(storage::database& db, const viewer& who) {
+user_scope load_scope(reader_connection& c, const viewer& who) {
   user_scope s;
-  storage::access_repository access(db.handle());
+  storage::access_repository access(c.db.handle());
   s.visible_accounts = sorted(
     access.visible_accounts(who.user_id, who.profile_id, who.full_rights));
-  SQLite::Statement st(db.handle(),
-                       "SELECT id, type FROM user_columns WHERE user_id = ?");
-  st.bind(1, who.user_id);
-  while (st.executeStep()) {
-    auto type = st.getColumn(1).getString();
-    s.columns[st.getColumn(0).getInt64()]
-      = type == "my_posts"  ? storage::column_type::my_posts
-        : type == "custom" ? storage::column_type::custom
-                           : storage::column_type::keyword;
-  }
+  s.columns = c.live.column_types(who.user_id);
   return s;
 }
 
-crm_sets load_sets(storage::database& db, unix_ms now) {
+crm_sets load_sets(reader_connection& c, unix_ms now) {
   crm_sets s;
   s.loaded_at = now;
-  s.seq = head_seq(db.handle());
-  {
-    SQLite::Statement st(db.handle(), "SELECT network, network_user_id, "
-                                      "page_id FROM linked_accounts");
-    while (st.executeStep()) {
-      auto net = parse_network(st.getColumn(0).getString());
-      if (!net)
-        continue;
-      s.own.push_back({*net, st.getColumn(1).getString()});
-      auto page = st.getColumn(2).getString();
-      if (!page.empty())
-        s.own.push_back({*net, page});
-    }
-  }
+  s.seq = c.live.head_seq();
+  s.own = c.live.own_authors();
   std::sort(s.own.begin(), s.own.end(), [](const auto& a, const auto& b) {
     return std::tie(a.net, a.user_id) < std::tie(b.net, b.user_id);
   });
-  storage::people_repository people(db.handle());
-  storage::deal_repository deals(db.handle());
-  storage::standing_repository standings(db.handle(), people, deals);
+  storage::people_repository people(c.db.handle());
+  storage::deal_repository deals(c.db.handle());
+  storage::standing_repository standings(c.db.handle(), people, deals);
   s.this_month = sorted(
     standings.contacts_with_deals_created_in(utc_month_of(now)));
   s.new_deals = sorted(standings.contacts_with_exactly_one_deal());
   // The list the store froze for today (standing_repository::top10 would
   // freeze it itself, which a read-only connection cannot); the REST
   // feed reads the same rows.
-  SQLite::Statement top(db.handle(), "SELECT contact_id FROM top10_snapshot "
-                                     "WHERE day = ? AND rank > 0");
-  top.bind(1, utc_day_of(now));
-  while (top.executeStep())
-    s.top10.push_back(top.getColumn(0).getInt64());
-  s.top10 = sorted(std::move(s.top10));
+  s.top10 = sorted(c.live.frozen_top10(utc_day_of(now)));
   return s;
 }
 
-snapshot load_snapshot(storage::database& db, const viewer& who,
+snapshot load_snapshot(reader_connection& c, const viewer& who,
                        const subscribe_request& sub, unix_ms now) {
   snapshot out;
-  read_tx tx(db.handle());
-  out.scope = load_scope(db, who);
+  storage::read_snapshot tx(c.db.handle());
+  out.scope = load_scope(c, who);
   for (const auto& v : sub.views)
     if (v.user_column && !out.scope.columns.count(v.column_id)) {
       out.error = make_error("column_not_found",
@@ -182,7 +131,7 @@ snapshot load_snapshot(storage::database& db, const viewer& who,
                                + " of yours exists");
       return out;
     }
-  out.sets = std::make_shared<const crm_sets>(load_sets(db, now));
+  out.sets = std::make_shared<const crm_sets>(load_sets(c, now));
   out.head = out.sets->seq;
   if (!sub.resume_from)
     return out;
@@ -196,7 +145,7 @@ snapshot load_snapshot(storage::database& db, const viewer& who,
                  + " events were missed";
     return out;
   }
-  storage::feed_repository feed(db.handle());
+  storage::feed_repository feed(c.db.handle());
   // posts_after pages by at most max_feed_page rows.
   for (auto after = from; after < out.head;) {
     auto page = feed.posts_after(after, storage::max_feed_page);
@@ -207,9 +156,9 @@ snapshot load_snapshot(storage::database& db, const viewer& who,
       if (p.seq <= out.head)
         out.posts.push_back(std::move(p));
   }
-  storage::people_repository people(db.handle());
-  storage::deal_repository deals(db.handle());
-  storage::standing_repository standings(db.handle(), people, deals);
+  storage::people_repository people(c.db.handle());
+  storage::deal_repository deals(c.db.handle());
+  storage::standing_repository standings(c.db.handle(), people, deals);
   for (auto& ev :
        standings.events_after(from, static_cast<int>(max_replay) + 1))
     if (ev.seq <= out.head)
@@ -218,15 +167,9 @@ snapshot load_snapshot(storage::database& db, const viewer& who,
     if (!v.user_column
         || out.scope.columns[v.column_id] == storage::column_type::my_posts)
       continue;
-    SQLite::Statement st(db.handle(),
-                         "SELECT cp.post_id FROM column_posts cp JOIN posts p "
-                         "ON p.id = cp.post_id WHERE cp.column_id = ? "
-                         "AND p.seq > ? AND p.seq <= ?");
-    st.bind(1, v.column_id);
-    st.bind(2, from);
-    st.bind(3, out.head);
-    while (st.executeStep())
-      out.post_columns[st.getColumn(0).getInt64()].push_back(v.column_id);
+    for (auto post_id : c.live.column_posts_between(v.column_id, from,
+                                                    out.head))
+      out.post_columns[post_id].push_back(v.column_id);
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include "protocol/messages.hpp"
 #include "storage/database.hpp"
+#include "storage/live_repository.hpp"
 #include "web/live_views.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -37,10 +38,19 @@ struct viewer {
   bool full_rights = false;
 };
 
+/// The reader's read-only connection with the live feed's statements
+/// prepared on it, which live as long as it does.
+struct reader_connection {
+  explicit reader_connection(const std::string& path);
+
+  storage::database db;
+  storage::live_repository live;
+};
+
 /// One thread with a read-only connection that runs jobs in order.
 class live_reader {
 public:
-  using job = std::function<void(storage::database&)>;
+  using job = std::function<void(reader_connection&)>;
 
   explicit live_reader(std::string db_path);
   ~live_reader(); // stop()s
@@ -64,11 +74,11 @@ private:
 };
 
 /// The accounts and columns of one user now.
-user_scope load_scope(storage::database& db, const viewer& who);
+user_scope load_scope(reader_connection& c, const viewer& who);
 
 /// The organisation's accounts and the negotiation filters' contacts now
 /// (the top-10 list as frozen for today by the store).
-crm_sets load_sets(storage::database& db, unix_ms now);
+crm_sets load_sets(reader_connection& c, unix_ms now);
 
 /// What a subscribe needs from the database, read in one snapshot.
 struct snapshot {
@@ -87,7 +97,7 @@ struct snapshot {
   std::map<std::int64_t, std::vector<std::int64_t>> post_columns;
 };
 
-snapshot load_snapshot(storage::database& db, const viewer& who,
+snapshot load_snapshot(reader_connection& c, const viewer& who,
                        const subscribe_request& sub, unix_ms now);
 
 } // namespace socialcrm::web::live

@@ -26,7 +26,7 @@ struct entry {
   };
 
   caf::actor session;
-  mode at = mode::idle;
+  mode delivery = mode::idle;
   std::uint64_t generation = 0; // the session's subscribe the rest is of
   std::shared_ptr<const direct_params> params;
   std::int64_t last_seq = 0; // direct: the newest event looked at
@@ -47,17 +47,11 @@ struct router_state {
   std::unordered_map<caf::actor_id, entry> entries;
   std::shared_ptr<const crm_sets> sets;
   std::uint64_t sets_version = 0;
-  std::uint64_t events = 0; // to pace the backlog check
+  backlog_gauge backlog; // the events received, for check_backlog()
   static inline const char* name = "live_router";
 };
 
 using router_actor = caf::stateful_actor<router_state>;
-
-void refresh_sets(router_actor* self) {
-  auto& st = self->state;
-  if (st.shared->sets_version() != st.sets_version || !st.sets)
-    std::tie(st.sets, st.sets_version) = st.shared->versioned_sets();
-}
 
 const std::string& filter_of(router_actor* self, entry& e) {
   auto& st = self->state;
@@ -68,34 +62,32 @@ const std::string& filter_of(router_actor* self, entry& e) {
   return e.filter;
 }
 
-// The client did not keep up: it is told to resync, and the session that
-// nothing more goes out until the client subscribes again.
-void fall_behind(router_actor* self, entry& e, const std::string& why) {
-  e.params->conn->replace_queue(resync_message(why));
-  e.at = entry::mode::idle;
-  e.held.clear();
+// The client is told to resync (resync_client): nothing more goes out
+// until it subscribes again, and the session knows.
+void fall_behind(router_actor* self, entry& e, std::string_view why) {
+  resync_client(*e.params->conn, e.held, why);
+  e.delivery = entry::mode::idle;
   self->send(e.session, behind_atom::value, e.generation);
 }
 
 // What a push to the connection answered: a full queue means the client
 // did not keep up.
-void pushed(router_actor* self, entry& e,
-            http::ws_connection::push_result r) {
+void fall_behind_if_full(router_actor* self, entry& e,
+                         http::ws_connection::push_result r) {
   if (r == http::ws_connection::push_result::full)
-    fall_behind(self, e, "client fell behind");
+    fall_behind(self, e, client_fell_behind);
 }
 
 void push(router_actor* self, entry& e, ws_text text) {
-  pushed(self, e, e.params->conn->push(std::move(text)));
+  fall_behind_if_full(self, e, e.params->conn->push(std::move(text)));
 }
 
 // One post to one direct entry, matched on its own (a batch overlapping
 // what the session sent before the handover, or held events).
 void push_post(router_actor* self, entry& e, const post_event& ev) {
   auto& st = self->state;
-  if (ev.seq <= e.last_seq)
+  if (!advance(e.last_seq, ev.seq))
     return;
-  e.last_seq = ev.seq;
   if (auto text = live_post_text(st.shared->cache, e.params->views,
                                  *e.params->scope, *st.sets, ev.item,
                                  ev.column_ids))
@@ -103,26 +95,22 @@ void push_post(router_actor* self, entry& e, const post_event& ev) {
 }
 
 void push_standing(router_actor* self, entry& e, const standing_event& ev) {
-  if (ev.seq <= e.last_seq)
-    return;
-  e.last_seq = ev.seq;
-  // Every user of the social tab sees people move (S-3.7).
-  push(self, e, self->state.shared->cache.standing(ev));
+  if (auto text = standing_text(self->state.shared->cache, e.last_seq, ev))
+    push(self, e, std::move(text));
 }
 
-// When the router is too far behind the hub (max_backlog messages wait),
-// every client it delivers to is told to resync, as a session does; what
-// waits then costs nothing for them. Sessions it forwards to still get
-// every event: they judge their own backlog. Looked at every 64 events.
+// When the router is too far behind the hub (backlog_gauge), every client
+// it delivers to is told to resync, as a session does; what waits then
+// costs nothing for them. Sessions it forwards to still get every event:
+// they judge their own backlog.
 void check_backlog(router_actor* self, std::size_t n) {
   auto& st = self->state;
-  auto before = st.events;
-  st.events += n;
-  if (st.events / 64 == before / 64 || self->mailbox().size() <= max_backlog)
+  if (!st.backlog.behind(self, n))
     return;
   for (auto& [id, e] : st.entries)
-    if (e.at == entry::mode::direct || e.at == entry::mode::holding)
-      fall_behind(self, e, "server fell behind");
+    if (e.delivery == entry::mode::direct
+        || e.delivery == entry::mode::holding)
+      fall_behind(self, e, server_fell_behind);
 }
 
 // `whole` gives the hub's message, to forward it as it is.
@@ -133,13 +121,13 @@ void on_batch(router_actor* self, const std::vector<post_event>& batch,
   if (batch.empty())
     return;
   check_backlog(self, batch.size());
-  refresh_sets(self);
+  catch_up_sets(*st.shared, st.sets, st.sets_version);
   std::optional<caf::message> forwarded; // made once, for every session
   // Sessions with the same filter share one match of the batch.
   std::unordered_map<std::string_view, message_cache::batch_match_ptr> local;
   auto first = batch.front().seq;
   for (auto& [id, e] : st.entries) {
-    switch (e.at) {
+    switch (e.delivery) {
       case entry::mode::idle:
         break;
       case entry::mode::forward:
@@ -154,7 +142,7 @@ void on_batch(router_actor* self, const std::vector<post_event>& batch,
       case entry::mode::direct: {
         if (first <= e.last_seq) {
           for (const auto& ev : batch)
-            if (e.at == entry::mode::direct)
+            if (e.delivery == entry::mode::direct)
               push_post(self, e, ev);
           break;
         }
@@ -174,7 +162,8 @@ void on_batch(router_actor* self, const std::vector<post_event>& batch,
         // All of them at once: one lock and one wake-up of the writer per
         // connection and batch, and the writer sends them as one burst.
         if (!match->texts.empty())
-          pushed(self, e, e.params->conn->push_all(match->texts));
+          fall_behind_if_full(self, e,
+                              e.params->conn->push_all(match->texts));
         break;
       }
     }
@@ -188,11 +177,11 @@ void on_standing(router_actor* self, const standing_event& ev) {
   st.shared->refresh(ev.seq);
   auto whole = caf::make_message(ev);
   for (auto& [id, e] : st.entries) {
-    if (e.at == entry::mode::forward)
+    if (e.delivery == entry::mode::forward)
       caf::anon_send(e.session, whole);
-    else if (e.at == entry::mode::holding)
+    else if (e.delivery == entry::mode::holding)
       hold_bounded(e.held, e.held_overflow, ev);
-    else if (e.at == entry::mode::direct)
+    else if (e.delivery == entry::mode::direct)
       push_standing(self, e, ev);
   }
 }
@@ -208,21 +197,21 @@ void on_follow(router_actor* self, const caf::actor& s) {
   auto* e = find(self, s);
   if (!e)
     return;
-  if (e->at == entry::mode::holding)
+  if (e->delivery == entry::mode::holding)
     for (auto& ev : e->held)
       std::visit([&](auto& x) { caf::anon_send(e->session, std::move(x)); },
                  ev);
   e->held.clear();
   e->held_overflow = false;
-  e->at = entry::mode::forward;
+  e->delivery = entry::mode::forward;
 }
 
 void on_attach(router_actor* self, const caf::actor& s, std::uint64_t gen,
                const std::shared_ptr<const direct_params>& params) {
   auto* e = find(self, s);
-  if (!e || !params || e->at != entry::mode::forward)
+  if (!e || !params || e->delivery != entry::mode::forward)
     return;
-  e->at = entry::mode::holding;
+  e->delivery = entry::mode::holding;
   e->generation = gen;
   e->params = params;
   e->filter.clear();
@@ -235,10 +224,11 @@ void on_attach(router_actor* self, const caf::actor& s, std::uint64_t gen,
 void on_handed(router_actor* self, const caf::actor& s, std::uint64_t gen,
                std::int64_t last_seq) {
   auto* e = find(self, s);
-  if (!e || e->at != entry::mode::holding || e->generation != gen)
+  if (!e || e->delivery != entry::mode::holding || e->generation != gen)
     return;
-  refresh_sets(self);
-  e->at = entry::mode::direct;
+  auto& st = self->state;
+  catch_up_sets(*st.shared, st.sets, st.sets_version);
+  e->delivery = entry::mode::direct;
   e->last_seq = last_seq;
   auto held = std::move(e->held);
   e->held.clear();
@@ -247,7 +237,7 @@ void on_handed(router_actor* self, const caf::actor& s, std::uint64_t gen,
     return fall_behind(self, *e, "more events than can be replayed");
   }
   for (auto& ev : held) {
-    if (e->at != entry::mode::direct)
+    if (e->delivery != entry::mode::direct)
       break;
     if (auto* p = std::get_if<post_event>(&ev))
       push_post(self, *e, *p);
@@ -260,7 +250,8 @@ void on_rescope(router_actor* self, const caf::actor& s, std::uint64_t gen,
                 const std::shared_ptr<const user_scope>& scope) {
   auto* e = find(self, s);
   if (!e || !scope || !e->params || e->generation != gen
-      || (e->at != entry::mode::direct && e->at != entry::mode::holding))
+      || (e->delivery != entry::mode::direct
+          && e->delivery != entry::mode::holding))
     return;
   auto p = std::make_shared<direct_params>(*e->params);
   p->scope = scope;
@@ -330,7 +321,7 @@ caf::behavior router(router_actor* self, std::shared_ptr<live_shared> shared,
     [self](follow_atom, const caf::actor& s) { on_follow(self, s); },
     [self](idle_atom, const caf::actor& s) {
       if (auto* e = find(self, s)) {
-        e->at = entry::mode::idle;
+        e->delivery = entry::mode::idle;
         e->held.clear();
       }
     },

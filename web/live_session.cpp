@@ -7,7 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <tuple>
+#include <string_view>
 
 namespace socialcrm::web::live {
 
@@ -17,13 +17,12 @@ namespace {
 /// room and refuses nesting games before a DOM is built.
 constexpr int client_json_depth = 8;
 
-// A client that does not keep up: its queue is replaced by one resync and
-// nothing more goes out until it subscribes again.
-void fall_behind(session_actor* self) {
+// The client is told to resync (resync_client): nothing more goes out
+// until it subscribes again, and the router knows.
+void fall_behind(session_actor* self, std::string_view why) {
   auto& st = self->state;
-  st.conn->replace_queue(resync_message("client fell behind"));
+  resync_client(*st.conn, st.buffer, why);
   st.active = false;
-  st.buffer.clear();
   go_idle(self);
 }
 
@@ -56,13 +55,13 @@ void send_event(session_actor* self, ws_text text) {
   auto& st = self->state;
   if (st.active && st.conn->push(std::move(text))
                      == http::ws_connection::push_result::full)
-    fall_behind(self);
+    fall_behind(self, client_fell_behind);
 }
 
 void send_reply(session_actor* self, ws_text text) {
   auto& st = self->state;
   if (st.conn->push(text) == http::ws_connection::push_result::full) {
-    fall_behind(self);
+    fall_behind(self, client_fell_behind);
     st.conn->push(std::move(text));
   }
 }
@@ -92,30 +91,20 @@ bool deliver_post(session_actor* self, const stored_post& item,
 
 namespace {
 
-void refresh_sets(session_actor* self) {
-  auto& st = self->state;
-  // The cheap atomic read first; the pair under the lock only when it
-  // moved.
-  if (st.shared->sets_version() != st.sets_version)
-    std::tie(st.sets, st.sets_version) = st.shared->versioned_sets();
-}
-
 void handle_post(session_actor* self, const post_event& ev) {
   auto& st = self->state;
-  if (!st.active || ev.seq <= st.last_seq)
+  if (!st.active || !advance(st.last_seq, ev.seq))
     return; // not subscribed, replayed already, or from before the subscribe
-  st.last_seq = ev.seq;
-  refresh_sets(self);
+  catch_up_sets(*st.shared, st.sets, st.sets_version);
   deliver_post(self, ev.item, ev.column_ids, true);
 }
 
 void handle_standing(session_actor* self, const standing_event& ev) {
   auto& st = self->state;
-  if (!st.active || ev.seq <= st.last_seq)
+  if (!st.active)
     return;
-  st.last_seq = ev.seq;
-  // Every user of the social tab sees people move (S-3.7).
-  send_event(self, st.shared->cache.standing(ev));
+  if (auto text = standing_text(st.shared->cache, st.last_seq, ev))
+    send_event(self, std::move(text));
 }
 
 } // namespace
@@ -129,25 +118,19 @@ void handle_live(session_actor* self, const live_event& ev) {
 
 namespace {
 
-// Whether the session is too far behind the hub to catch up: then its
-// client is told to resync and what waits is dropped unread (cheaply, so
-// the mailbox drains). Looked at every 64 events: the count is cheap but
-// not free.
+// Whether the session is too far behind the hub to catch up
+// (backlog_gauge): then its client is told to resync and what waits is
+// dropped unread (cheaply, so the mailbox drains).
 bool overloaded(session_actor* self, std::size_t n = 1) {
   auto& st = self->state;
-  auto before = st.events;
-  st.events += n;
-  if (st.events / 64 == before / 64 || self->mailbox().size() <= max_backlog)
+  if (!st.backlog.behind(self, n))
     return false;
   if (st.active || st.loading) {
-    st.conn->replace_queue(resync_message("server fell behind"));
-    st.active = false;
     st.loading = false;
     st.replaying.reset();
-    st.buffer.clear();
     st.waiting.reset();
     ++st.generation; // a subscribe read in flight is void
-    go_idle(self);
+    fall_behind(self, server_fell_behind);
   }
   return true;
 }
@@ -226,13 +209,13 @@ void on_tick(session_actor* self) {
     auto me = caf::actor_cast<caf::actor>(self);
     auto gen = st.generation;
     std::weak_ptr<live_shared> weak = st.shared;
-    st.shared->post([me, gen, who = st.who, weak](storage::database& db) {
+    st.shared->post([me, gen, who = st.who, weak](reader_connection& conn) {
       std::shared_ptr<const user_scope> out;
       try {
         // Held weakly: the reader thread must never destroy the shared
         // state (live_shared::refresh).
         if (auto shared = weak.lock())
-          out = shared->scope_of(db, who);
+          out = shared->scope_of(conn, who);
       } catch (const std::exception& e) {
         spdlog::warn("live scope reload failed: {}", e.what());
       }

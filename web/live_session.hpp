@@ -11,6 +11,7 @@
 #include "http/ws_session.hpp"
 #include "protocol/actor_interfaces.hpp"
 #include "web/live_data.hpp"
+#include "web/live_delivery.hpp"
 #include "web/live_messages.hpp"
 
 #include <caf/actor.hpp>
@@ -20,10 +21,9 @@
 #include <atomic>
 #include <chrono>
 #include <map>
-#include <tuple>
-#include <variant>
 #include <memory>
 #include <mutex>
+#include <tuple>
 #include <vector>
 
 namespace socialcrm::web::live {
@@ -38,37 +38,6 @@ inline constexpr std::chrono::milliseconds reload_interval{5000};
 /// their other sessions for this long: a user with 250 open tabs costs
 /// about ten reads per reload_interval instead of 250.
 inline constexpr std::chrono::milliseconds scope_reuse{500};
-
-/// Live events a session holds while a subscribe reads the database; a
-/// burst beyond this during one read means the client would get a replay
-/// longer than max_replay anyway, so it is told to resync.
-inline constexpr std::size_t max_buffered = static_cast<std::size_t>(
-  max_replay);
-
-/// Events waiting in a session's mailbox beyond which the server, not the
-/// client, has fallen behind (the router forwards to every session whatever
-/// it can absorb): the session tells its client to resync and drops what is
-/// waiting, which bounds a session's mailbox to about this many events
-/// (1 MB or so). Twice the connection's queue: a session this far behind
-/// would overflow it anyway.
-inline constexpr std::size_t max_backlog = 2000;
-
-/// A live event as sessions and the router hold it while it cannot go out
-/// yet (a subscribe being read, a handover).
-using live_event = std::variant<post_event, standing_event>;
-
-/// Adds `ev` to `held` unless it holds max_buffered already: then it drops
-/// them all and sets `overflow`, and keeps nothing more while `overflow`
-/// stays set (the client is told to resync instead of getting a gap).
-void hold_bounded(std::vector<live_event>& held, bool& overflow,
-                  live_event ev);
-
-/// The text of live post `item` for a subscription, shared through
-/// `cache`, or null when none of `views` takes it.
-ws_text live_post_text(message_cache& cache, const std::vector<view>& views,
-                       const user_scope& scope, const crm_sets& sets,
-                       const stored_post& item,
-                       const std::vector<std::int64_t>& columns);
 
 /// What every session of one server shares. Thread-safe.
 class live_shared : public std::enable_shared_from_this<live_shared> {
@@ -105,7 +74,7 @@ public:
 
   /// On the reader thread: what `who` may see, read again unless it was
   /// read less than scope_reuse ago.
-  std::shared_ptr<const user_scope> scope_of(storage::database& db,
+  std::shared_ptr<const user_scope> scope_of(reader_connection& conn,
                                              const viewer& who);
 
   /// Sessions register so stop() can end them.

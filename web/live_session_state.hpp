@@ -54,7 +54,7 @@ struct session_state {
   std::vector<live_event> buffer;
   bool buffer_overflow = false;
   bool reloading = false;
-  std::uint64_t events = 0; // live events received, to pace overloaded()
+  backlog_gauge backlog; // the live events received, for overloaded()
   // A replay going out step by step.
   std::shared_ptr<const snapshot> replaying;
   std::size_t replay_post = 0;

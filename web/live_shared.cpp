@@ -61,10 +61,10 @@ void live_shared::refresh(std::int64_t seq) {
   // The job holds the shared state weakly: the reader thread must never
   // be the one to destroy it.
   std::weak_ptr<live_shared> weak = weak_from_this();
-  bool posted = reader_->post([weak](storage::database& db) {
+  bool posted = reader_->post([weak](reader_connection& conn) {
     std::shared_ptr<const crm_sets> fresh;
     try {
-      fresh = std::make_shared<const crm_sets>(load_sets(db, now_ms()));
+      fresh = std::make_shared<const crm_sets>(load_sets(conn, now_ms()));
     } catch (const std::exception& e) {
       spdlog::warn("live filter sets reload failed: {}", e.what());
     }
@@ -80,8 +80,8 @@ void live_shared::refresh(std::int64_t seq) {
     refreshing_ = false;
 }
 
-std::shared_ptr<const user_scope> live_shared::scope_of(storage::database& db,
-                                                       const viewer& who) {
+std::shared_ptr<const user_scope>
+live_shared::scope_of(reader_connection& conn, const viewer& who) {
   auto key = std::make_tuple(who.user_id, who.profile_id, who.full_rights);
   auto now = std::chrono::steady_clock::now();
   {
@@ -90,28 +90,10 @@ std::shared_ptr<const user_scope> live_shared::scope_of(storage::database& db,
     if (it != scopes_.end() && now - it->second.read_at < scope_reuse)
       return it->second.scope;
   }
-  auto fresh = std::make_shared<const user_scope>(load_scope(db, who));
+  auto fresh = std::make_shared<const user_scope>(load_scope(conn, who));
   std::lock_guard guard{scopes_mutex_};
   scopes_[key] = {now, fresh};
   return fresh;
-}
-
-void hold_bounded(std::vector<live_event>& held, bool& overflow,
-                  live_event ev) {
-  if (held.size() >= max_buffered) {
-    overflow = true;
-    held.clear();
-  }
-  if (!overflow)
-    held.push_back(std::move(ev));
-}
-
-ws_text live_post_text(message_cache& cache, const std::vector<view>& views,
-                       const user_scope& scope, const crm_sets& sets,
-                       const stored_post& item,
-                       const std::vector<std::int64_t>& columns) {
-  auto matched = matched_views(views, scope, sets, item, columns);
-  return matched.empty() ? nullptr : cache.post(item, matched);
 }
 
 void live_shared::enlist(const caf::actor_addr& a) {

@@ -32,11 +32,11 @@ void start_subscribe(session_actor* self, subscribe_request req) {
   st.loading_from = req.resume_from;
   auto me = caf::actor_cast<caf::actor>(self);
   bool posted = st.shared->post(
-    [me, gen, who = st.who, req = std::move(req)](storage::database& db) {
+    [me, gen, who = st.who, req = std::move(req)](reader_connection& conn) {
       std::shared_ptr<const snapshot> out;
       try {
         out = std::make_shared<const snapshot>(
-          load_snapshot(db, who, req, now_ms()));
+          load_snapshot(conn, who, req, now_ms()));
       } catch (const std::exception& e) {
         spdlog::error("live subscribe read failed: {}", e.what());
         snapshot failed;

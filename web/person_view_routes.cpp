@@ -3,16 +3,16 @@
 // panes open at once.
 
 #include "protocol/permission_rules.hpp"
+#include "storage/activity_repository.hpp"
 #include "storage/attachment_repository.hpp"
+#include "storage/person_view_repository.hpp"
 #include "storage/record_repository.hpp"
+#include "storage/standing_repository.hpp"
 #include "web/codecs.hpp"
 #include "web/routes.hpp"
 #include "web/social_common.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <algorithm>
-#include <set>
 
 namespace socialcrm::web {
 
@@ -27,6 +27,9 @@ constexpr int detail_page = 50;
 /// Notes, tasks, deals and e-mails listed in the Info tab.
 constexpr std::int64_t info_page = 100;
 
+/// Activity entries in the History tab, as many as the Info tab lists.
+constexpr int history_activity = 100;
+
 // Posts addressed to the brand: what can be open (unanswered).
 bool addressed_to_brand(post_kind k) {
   return k == post_kind::mention || k == post_kind::dm ||
@@ -34,48 +37,14 @@ bool addressed_to_brand(post_kind k) {
          k == post_kind::message;
 }
 
-// Ids of the posts in `ids` that the organisation answered: a reply of a
-// linked account on the network, or an answer sent from the social tab.
-std::set<std::int64_t> answered(storage::database& db,
-                                const std::vector<storage::feed_item>& posts) {
-  std::set<std::int64_t> out;
-  SQLite::Statement by_reply(
-    db.handle(),
-    "SELECT 1 FROM posts r JOIN linked_accounts a ON a.network = r.network "
-    "AND (r.author_id = a.network_user_id OR (a.page_id <> '' AND "
-    "r.author_id = a.page_id)) WHERE r.network = ? AND r.in_reply_to = ? "
-    "LIMIT 1");
-  SQLite::Statement by_action(
-    db.handle(),
-    "SELECT 1 FROM activity WHERE post_id = ? AND action IN "
-    "('replied','commented','messaged') LIMIT 1");
-  for (auto& p : posts) {
-    if (!addressed_to_brand(p.body.kind))
-      continue;
-    by_reply.bind(1, std::string(to_string(p.body.net)));
-    by_reply.bind(2, p.body.external_id);
-    bool done = by_reply.executeStep();
-    by_reply.reset();
-    if (!done) {
-      by_action.bind(1, p.id);
-      done = by_action.executeStep();
-      by_action.reset();
-    }
-    if (done)
-      out.insert(p.id);
-  }
-  return out;
-}
-
+// The standing stored for `who`; a person without deals is a lead or
+// contact, which is what a person without a stored standing shows.
 standing standing_of(storage::database& db, person_ref who) {
-  SQLite::Statement q(db.handle(), "SELECT standing FROM person_standing "
-                                   "WHERE record_type = ? AND record_id = ?");
-  q.bind(1, std::string(to_string(who.type)));
-  q.bind(2, who.id);
-  if (q.executeStep())
-    if (auto s = parse_standing(q.getColumn(0).getString()))
-      return *s;
-  return standing::leads; // a person without deals is a lead/contact
+  storage::people_repository people(db.handle());
+  storage::deal_repository deals(db.handle());
+  storage::standing_repository standings(db.handle(), people, deals);
+  auto stored = standings.stored(who);
+  return stored == standing::unknown ? standing::leads : stored;
 }
 
 template <class Record>
@@ -112,15 +81,9 @@ json history_of(storage::database& db, person_ref who, const json& deals,
   for (auto& t : tasks)
     out.push_back(event(t.value("created_at", unix_ms{0}), "task_added",
                         t.value("subject", "")));
-  SQLite::Statement q(db.handle(),
-                      "SELECT action, detail, created_at FROM activity "
-                      "WHERE record_type = ? AND record_id = ? "
-                      "ORDER BY id DESC LIMIT 100");
-  q.bind(1, std::string(to_string(who.type)));
-  q.bind(2, who.id);
-  while (q.executeStep())
-    out.push_back(event(q.getColumn(2).getInt64(), q.getColumn(0).getString(),
-                        q.getColumn(1).getString()));
+  storage::activity_repository activity(db.handle());
+  for (auto& a : activity.about(who, history_activity))
+    out.push_back(event(a.created_at, a.action, a.detail));
   std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
     return a["at"].get<unix_ms>() > b["at"].get<unix_ms>();
   });
@@ -133,6 +96,7 @@ json detail_of(storage::database& db, const call_ptr& c, person_ref who,
   storage::attachment_repository attachments(db.handle());
   storage::feed_repository feed(db.handle());
   storage::account_repository accounts(db.handle());
+  storage::person_view_repository views(db.handle());
 
   auto profiles = json::array();
   if (auto page = records.profiles(who))
@@ -154,13 +118,13 @@ json detail_of(storage::database& db, const call_ptr& c, person_ref who,
           std::find(scope.account_ids.begin(), scope.account_ids.end(),
                     p.account_id) != scope.account_ids.end())
         posts.push_back(p);
-  auto done = answered(db, posts);
   auto interactions = json::array();
   auto open = json::array();
   auto timeline = json::array();
   for (auto& p : posts) {
     auto j = to_json(p);
-    bool is_open = addressed_to_brand(p.body.kind) && !done.count(p.id);
+    // Open: addressed to the organisation and not answered yet.
+    bool is_open = addressed_to_brand(p.body.kind) && !views.answered(p);
     j["open"] = is_open;
     if (addressed_to_brand(p.body.kind))
       interactions.push_back(j);

@@ -74,7 +74,7 @@ nlohmann::json account_json(const storage::linked_account& a) {
           {"handle", a.handle},
           {"page_id", a.page_id},
           {"page_name", a.page_name},
-          {"status", a.status}};
+          {"status", to_string(a.status)}};
 }
 
 std::optional<std::int64_t> parse_id(const std::string& s) {

@@ -272,8 +272,43 @@ TEST_CASE("a keyword column shows what its search found",
     return has_text(admin.get("/api/v1/social/columns/" + id + "/posts"),
                     "trying zebracrm today");
   }));
-  CHECK(admin.post("/api/v1/social/columns/" + id + "/refresh", json::object())
-          .status == 202);
+  SECTION("refresh polls the column now, and says why when it cannot") {
+    auto refreshed = admin.post("/api/v1/social/columns/" + id + "/refresh",
+                                json::object());
+    CHECK(refreshed.status == 202);
+    CHECK(refreshed.body.at("refreshing") == true);
+    auto mine = admin.post("/api/v1/social/columns", {{"type", "my_posts"}});
+    REQUIRE(mine.status == 201);
+    auto own = admin.post("/api/v1/social/columns/"
+                            + mine.body.at("id").get<std::string>()
+                            + "/refresh",
+                          json::object());
+    CHECK(own.code() == "action_not_supported");
+    CHECK(admin.post("/api/v1/social/columns/424242/refresh", json::object())
+            .code()
+          == "column_not_found");
+    auto other = env.user("other@example.com", "Administrator");
+    CHECK(other.post("/api/v1/social/columns/" + id + "/refresh",
+                     json::object())
+            .code()
+          == "column_not_found");
+  }
+}
+
+TEST_CASE("a column no linked account polls cannot be refreshed, and the "
+          "answer says so",
+          "[social][columns][integration]") {
+  social_env env;
+  auto& admin = env.admin();
+  auto col = admin.post("/api/v1/social/columns",
+                        {{"type", "keyword"}, {"terms", {"zebracrm"}}});
+  INFO(col.body.dump());
+  REQUIRE(col.status == 201);
+  auto r = admin.post("/api/v1/social/columns/"
+                        + col.body.at("id").get<std::string>() + "/refresh",
+                      json::object());
+  CHECK(r.status == 409);
+  CHECK(r.code() == "no_linked_account");
 }
 
 TEST_CASE("the detail view shows standing, profiles, open interactions and "
