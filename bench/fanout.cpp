@@ -23,7 +23,7 @@
 //
 // A run whose process grows by more than --max-rss-mb stops feeding and
 // says so (a guard for a shared machine; the live sessions bound their
-// own backlog, see web/live_session.hpp max_backlog).
+// own backlog, see web/live_delivery.hpp max_backlog).
 //
 // Usage: fanout [--clients N] [--rate POSTS_PER_S] [--seconds S] [--warmup S]
 //               [--step-ms MS] [--max-rss-mb MB] [--flush-ms MS]

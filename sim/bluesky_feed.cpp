@@ -53,27 +53,6 @@ std::vector<const item*> newest_first(std::vector<const item*> items) {
   return items;
 }
 
-/// Whether every whitespace-separated term of `q` occurs in `text`,
-/// ignoring case and quotes (Bluesky search ANDs its terms).
-bool matches(const std::string& q, const std::string& text) {
-  auto t = lower(text);
-  std::string term;
-  bool any = false;
-  for (char ch : lower(q) + " ") {
-    if (std::isspace(static_cast<unsigned char>(ch))) {
-      if (!term.empty()) {
-        if (t.find(term) == std::string::npos)
-          return false;
-        any = true;
-      }
-      term.clear();
-    } else if (ch != '"') {
-      term.push_back(ch);
-    }
-  }
-  return any;
-}
-
 json post_view_union(const json& view) {
   json j = view;
   j["$type"] = "app.bsky.feed.defs#postView";
@@ -152,7 +131,9 @@ http::response bluesky_network::search_posts(const call& c, world& w,
   }
   std::vector<const item*> hits;
   for (const item* it : w.items(id()))
-    if (matches(*q, it->text) && (!author || it->author_id == author->id))
+    // Bluesky search ANDs its terms, ignoring case and quotes.
+    if (matches_all_terms(*q, it->text)
+        && (!author || it->author_id == author->id))
       hits.push_back(it);
   hits = newest_first(hits);
   // The search service pages by offset, handed out as an opaque cursor.

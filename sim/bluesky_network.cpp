@@ -90,12 +90,6 @@ std::string make_cid(std::string_view bytes, unsigned char codec) {
   return "b" + base32_lower(cid, sizeof cid);
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char ch) { return std::tolower(ch); });
-  return s;
-}
-
 std::optional<std::size_t> limit_of(const call& c, std::size_t def,
                                     http::response& error) {
   auto v = c.param("limit");
@@ -222,7 +216,7 @@ http::response bluesky_network::handle(const call& c, world& w) {
     std::string ident;
     if (body && body->is_object() && body->contains("identifier")
         && (*body)["identifier"].is_string())
-      ident = lower((*body)["identifier"].get<std::string>());
+      ident = ascii_lower((*body)["identifier"].get<std::string>());
     tighter(w.take_rate(id(), "session:" + ident, session_limit,
                         session_window_s),
             session_window_s);
@@ -266,7 +260,7 @@ http::response bluesky_network::handle(const call& c, world& w) {
 // --- identities and views ------------------------------------------------------
 
 std::string bluesky_network::handle_of(const user& u) const {
-  std::string h = lower(u.handle);
+  std::string h = ascii_lower(u.handle);
   if (h.find('.') != std::string::npos)
     return h;
   std::replace(h.begin(), h.end(), '_', '-');
@@ -279,9 +273,9 @@ const user* bluesky_network::find_actor(world& w,
     identifier.erase(0, 1);
   if (identifier.rfind("did:", 0) == 0)
     return w.find_user(id(), identifier);
-  auto wanted = lower(identifier);
+  auto wanted = ascii_lower(identifier);
   for (const user* u : w.users(id()))
-    if (handle_of(*u) == wanted || lower(u->handle) == wanted)
+    if (handle_of(*u) == wanted || ascii_lower(u->handle) == wanted)
       return u;
   return nullptr;
 }

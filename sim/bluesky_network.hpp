@@ -140,8 +140,7 @@ std::string iso_time(std::int64_t unix_s);
 /// CIDv1 (sha2-256) of `bytes` with multicodec `codec` (0x71 dag-cbor
 /// records, 0x55 raw blobs), multibase base32 ("bafyrei...").
 std::string make_cid(std::string_view bytes, unsigned char codec);
-/// ASCII lowercase: handles and identifiers compare case-insensitively.
-std::string lower(std::string s);
+
 /// Reads `limit` (default `def`, 1..page_max); on a bad value fills
 /// `error` with the validator's 400.
 std::optional<std::size_t> limit_of(const call& c, std::size_t def,

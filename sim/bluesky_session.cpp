@@ -134,7 +134,7 @@ http::response bluesky_network::resolve_handle(const call& c, world& w) {
   auto handle = c.param("handle");
   if (!handle)
     return invalid_request("Params must have the property \"handle\"");
-  auto wanted = lower(*handle);
+  auto wanted = ascii_lower(*handle);
   for (const user* u : w.users(id()))
     if (handle_of(*u) == wanted)
       return json_response(200, {{"did", u->id}});

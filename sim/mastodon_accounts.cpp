@@ -10,15 +10,6 @@ namespace socialcrm::sim::mastodon {
 
 using nlohmann::json;
 
-namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char ch) { return std::tolower(ch); });
-  return s;
-}
-
-} // namespace
 
 // --- accounts --------------------------------------------------------------
 
@@ -156,25 +147,8 @@ http::response mastodon_network::search(const call& c, world& w,
     offset = static_cast<std::size_t>(parse_id(*o).value_or(0));
   auto p = page_params_of(c, statuses_default, statuses_max);
   // Every whitespace-separated term must occur, case-insensitively.
-  std::vector<std::string> terms;
-  {
-    std::string term;
-    for (char ch : lower(q) + " ") {
-      if (std::isspace(static_cast<unsigned char>(ch))) {
-        if (!term.empty())
-          terms.push_back(term);
-        term.clear();
-      } else if (ch != '"') {
-        term.push_back(ch);
-      }
-    }
-  }
   auto matches = [&](const std::string& text) {
-    auto t = lower(text);
-    for (const auto& term : terms)
-      if (t.find(term) == std::string::npos)
-        return false;
-    return !terms.empty();
+    return matches_all_terms(q, text);
   };
   json out = {{"accounts", json::array()},
               {"statuses", json::array()},

@@ -2,6 +2,9 @@
 
 #include "http/url.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace socialcrm::sim {
 
 std::optional<std::string> call::param(const std::string& name) const {
@@ -79,6 +82,31 @@ http::response json_response(unsigned status, const nlohmann::json& body) {
 http::response html_response(unsigned status, std::string body) {
   return http::response::make(status, "text/html; charset=utf-8",
                               std::move(body));
+}
+
+std::string ascii_lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char ch) { return std::tolower(ch); });
+  return s;
+}
+
+bool matches_all_terms(const std::string& query, const std::string& text) {
+  auto t = ascii_lower(text);
+  std::string term;
+  bool any = false;
+  for (char ch : ascii_lower(query) + " ") {
+    if (std::isspace(static_cast<unsigned char>(ch))) {
+      if (!term.empty()) {
+        if (t.find(term) == std::string::npos)
+          return false;
+        any = true;
+      }
+      term.clear();
+    } else if (ch != '"') {
+      term.push_back(ch);
+    }
+  }
+  return any;
 }
 
 } // namespace socialcrm::sim

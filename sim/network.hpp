@@ -71,6 +71,14 @@ struct call {
 http::response json_response(unsigned status, const nlohmann::json& body);
 http::response html_response(unsigned status, std::string body);
 
+/// ASCII lower case: handles and search terms compare this way.
+std::string ascii_lower(std::string s);
+
+/// Whether every whitespace-separated term of `query` occurs in `text`,
+/// ignoring case and double quotes: how the networks' full-text searches
+/// (Bluesky, Mastodon) AND their terms. False for a query with no term.
+bool matches_all_terms(const std::string& query, const std::string& text);
+
 /// What kind of id a module is asked to format.
 enum class id_kind { user, page, item, media, conversation };
 
