@@ -404,14 +404,7 @@ http::response bluesky_network::upload_blob(const call& c, world& w,
   auto type = c.http.headers.value("Content-Type");
   if (type.empty() || type == "*/*")
     type = "application/octet-stream";
-  const media& m = w.add_media(id(), who.me->id, body.size(), type);
-  published_entry e;
-  e.network = std::string(id());
-  e.action = "media";
-  e.actor_id = who.me->id;
-  e.external_id = m.id;
-  e.media_bytes = {m.bytes};
-  w.record_published(std::move(e));
+  const media& m = w.upload_media(id(), who.me->id, body.size(), type);
   return json_response(200, {{"blob",
                               {{"$type", "blob"},
                                {"ref", {{"$link", m.id}}},

@@ -80,14 +80,7 @@ http::response mastodon_network::upload_media(const call& c, world& w,
                       "16 MB");
   auto type = file->content_type.empty() ? std::string("application/octet-stream")
                                          : file->content_type;
-  const media& m = w.add_media(id(), who.me->id, file->body.size(), type);
-  published_entry e;
-  e.network = std::string(id());
-  e.action = "media";
-  e.actor_id = who.me->id;
-  e.external_id = m.id;
-  e.media_bytes = {m.bytes};
-  w.record_published(std::move(e));
+  const media& m = w.upload_media(id(), who.me->id, file->body.size(), type);
   // Images this small are processed at once: 200 with the URL set (202
   // and url null is for media still processing).
   if (auto d = param_of(c, "description"))

@@ -215,6 +215,21 @@ std::size_t world::item_count(std::string_view network_id) const {
                   [&](const item& i) { return i.network == network_id; }));
 }
 
+const media& world::upload_media(std::string_view network_id,
+                                 std::string owner_id, std::size_t bytes,
+                                 std::string content_type) {
+  published_entry e;
+  e.network = std::string(network_id);
+  e.action = "media";
+  e.actor_id = owner_id;
+  const media& m = add_media(network_id, std::move(owner_id), bytes,
+                             std::move(content_type));
+  e.external_id = m.id;
+  e.media_bytes = {m.bytes};
+  record_published(std::move(e));
+  return m;
+}
+
 const media& world::add_media(std::string_view network_id,
                               std::string owner_id, std::size_t bytes,
                               std::string content_type) {

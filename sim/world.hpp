@@ -120,6 +120,10 @@ public:
                          std::size_t bytes, std::string content_type);
   const media* find_media(std::string_view network_id,
                           std::string_view id) const;
+  /// add_media() for an upload the app made, also in the published log
+  /// (action "media"), so tests can see what a client uploaded.
+  const media& upload_media(std::string_view network_id, std::string owner_id,
+                            std::size_t bytes, std::string content_type);
 
   // --- OAuth: clients, codes, tokens ---------------------------------------
   const app_client& add_client(app_client c);

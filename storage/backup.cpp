@@ -87,6 +87,26 @@ expected<backup_summary> copy_into(SQLite::Database& src,
   }
 }
 
+/// A finished copy at `partial` takes its name `target` (durably); a
+/// failed one is removed, so nothing half-written is ever left.
+expected<backup_summary> settle(expected<backup_summary> done,
+                                const std::string& partial,
+                                const std::string& target) {
+  std::error_code ec;
+  if (done) {
+    fs::rename(partial, target, ec);
+    if (ec)
+      done = make_error("backup_failed",
+                        "cannot rename " + partial + ": " + ec.message());
+  }
+  if (!done) {
+    fs::remove(partial, ec);
+    return done;
+  }
+  sync_file_and_dir(target);
+  return done;
+}
+
 } // namespace
 
 expected<backup_summary> backup_database(const std::string& db_path,
@@ -102,18 +122,7 @@ expected<backup_summary> backup_database(const std::string& db_path,
   } catch (const SQLite::Exception& e) {
     done = make_error("backup_failed", db_path + ": " + e.what());
   }
-  if (done) {
-    fs::rename(partial, to, ec);
-    if (ec)
-      done = make_error("backup_failed",
-                        "cannot rename " + partial + ": " + ec.message());
-  }
-  if (!done) {
-    fs::remove(partial, ec);
-    return done;
-  }
-  sync_file_and_dir(to);
-  return done;
+  return settle(std::move(done), partial, to);
 }
 
 expected<backup_summary> restore_database(const std::string& from,
@@ -143,18 +152,7 @@ expected<backup_summary> restore_database(const std::string& from,
   } catch (const SQLite::Exception& e) {
     done = make_error("not_a_backup", from + ": " + e.what());
   }
-  if (done) {
-    fs::rename(partial, db_path, ec);
-    if (ec)
-      done = make_error("backup_failed",
-                        "cannot rename " + partial + ": " + ec.message());
-  }
-  if (!done) {
-    fs::remove(partial, ec);
-    return done;
-  }
-  sync_file_and_dir(db_path);
-  return done;
+  return settle(std::move(done), partial, db_path);
 }
 
 } // namespace socialcrm::storage

@@ -3,29 +3,14 @@
 
 #include "tests/app/ingest_env.hpp"
 
-#include <sys/stat.h>
-
 #include <csignal>
-
 #include <fstream>
-#include <iterator>
 
 using namespace socialcrm;
 using socialcrm::test::child_process;
 using socialcrm::test::ingest_env;
 
 namespace {
-
-mode_t mode_of(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return st.st_mode & 0777;
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
 
 test::run_result socialcrm_cli(std::vector<std::string> args) {
   args.insert(args.begin(), SOCIALCRM_BINARY);
@@ -58,7 +43,7 @@ TEST_CASE("a backup taken while serve ingests holds every post stored before "
   REQUIRE(made.code == 0);
   CHECK_THAT(made.out, Catch::Contains("posts") && Catch::Contains(file));
   CHECK_THAT(made.out, Catch::Contains("secret.key"));
-  CHECK(mode_of(file) == 0600);
+  CHECK(test::file_mode(file) == 0600);
   CHECK_FALSE(std::filesystem::exists(file + ".partial"));
   // Still ingesting after the copy: the backup was a snapshot, serve went on.
   auto at_backup = env.count("SELECT COUNT(*) FROM posts");
@@ -72,10 +57,10 @@ TEST_CASE("a backup taken while serve ingests holds every post stored before "
                             "--key", key});
   INFO(put.out << put.err);
   REQUIRE(put.code == 0);
-  CHECK(mode_of(restored) == 0700);
-  CHECK(mode_of(restored + "/socialcrm.db") == 0600);
-  CHECK(mode_of(restored + "/secret.key") == 0600);
-  CHECK(read_all(restored + "/secret.key") == read_all(key));
+  CHECK(test::file_mode(restored) == 0700);
+  CHECK(test::file_mode(restored + "/socialcrm.db") == 0600);
+  CHECK(test::file_mode(restored + "/secret.key") == 0600);
+  CHECK(test::read_file(restored + "/secret.key") == test::read_file(key));
 
   {
     storage::database db(restored + "/socialcrm.db", storage::access::read_only);
@@ -112,13 +97,13 @@ TEST_CASE("backup and restore refuse, with a code, what would lose or "
   { storage::database init(data + "/socialcrm.db"); }
   auto file = tmp.file("crm.backup");
   REQUIRE(socialcrm_cli({"backup", "--data", data, "--to", file}).code == 0);
-  auto original = read_all(file);
+  auto original = test::read_file(file);
 
   SECTION("a backup never overwrites a file") {
     auto r = socialcrm_cli({"backup", "--data", data, "--to", file});
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains("[target_exists]"));
-    CHECK(read_all(file) == original);
+    CHECK(test::read_file(file) == original);
   }
   SECTION("a directory without a database has nothing to back up") {
     auto empty = tmp.file("empty");

@@ -6,28 +6,12 @@
 
 #include <catch2/catch.hpp>
 
-#include <sys/stat.h>
-
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 using namespace socialcrm;
 
 namespace {
-
-mode_t mode_of(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return st.st_mode & 0777;
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 /// An https server answering "hello" with the certificate `files` names.
 struct tls_server {
@@ -58,26 +42,26 @@ TEST_CASE("a private CA and a certificate are made once, with private keys "
   auto made = http::ensure_certificate(dir, "node", {"127.0.0.1", "localhost"});
   INFO((made ? "" : made.error().message));
   REQUIRE(made);
-  CHECK(mode_of(dir) == 0700);
-  CHECK(mode_of(made->ca_key) == 0600);
-  CHECK(mode_of(made->key) == 0600);
-  CHECK(mode_of(made->ca_cert) == 0644);
-  auto ca = read_all(made->ca_cert);
-  auto cert = read_all(made->cert);
+  CHECK(test::file_mode(dir) == 0700);
+  CHECK(test::file_mode(made->ca_key) == 0600);
+  CHECK(test::file_mode(made->key) == 0600);
+  CHECK(test::file_mode(made->ca_cert) == 0644);
+  auto ca = test::read_file(made->ca_cert);
+  auto cert = test::read_file(made->cert);
 
   SECTION("a second call with the same hosts keeps both") {
     auto again = http::ensure_certificate(dir, "node", {"localhost"});
     REQUIRE(again);
-    CHECK(read_all(again->ca_cert) == ca);
-    CHECK(read_all(again->cert) == cert);
+    CHECK(test::read_file(again->ca_cert) == ca);
+    CHECK(test::read_file(again->cert) == cert);
   }
   SECTION("a host the certificate does not name gets a new one from the "
           "same CA") {
     auto again = http::ensure_certificate(dir, "node",
                                           {"127.0.0.1", "sim.example"});
     REQUIRE(again);
-    CHECK(read_all(again->ca_cert) == ca);
-    CHECK(read_all(again->cert) != cert);
+    CHECK(test::read_file(again->ca_cert) == ca);
+    CHECK(test::read_file(again->cert) != cert);
     // `openssl verify` checks it chains to the CA and names the host.
     auto verified = test::run({"/usr/bin/openssl", "verify", "-CAfile",
                                again->ca_cert, "-verify_hostname",
@@ -91,7 +75,7 @@ TEST_CASE("a private CA and a certificate are made once, with private keys "
     REQUIRE_FALSE(again);
     CHECK(again.error().code == "tls_files");
     CHECK_THAT(again.error().message, Catch::Contains("ca.key"));
-    CHECK(read_all(made->ca_cert) == ca);
+    CHECK(test::read_file(made->ca_cert) == ca);
   }
 }
 

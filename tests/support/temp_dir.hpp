@@ -23,4 +23,11 @@ private:
   std::filesystem::path path_;
 };
 
+/// The permission bits of `path` (0600, 0700, ...); -1 when it cannot be
+/// read.
+int file_mode(const std::string& path);
+
+/// The whole content of `path` ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
 } // namespace socialcrm::test
