@@ -66,6 +66,13 @@ void decode_body_then_run(const call_ptr& c) {
     auto body = parse_json(c->req.body, limits.json_max_depth);
     if (!body)
       return c->fail(body.error());
+    // Every body a route takes is an object: refused here once, no handler
+    // ever sees an array or a number where it reads fields.
+    if (!body->is_object())
+      return c->fail(make_error("expected_object",
+                                std::string("the body must be a JSON object, "
+                                            "not ")
+                                  + body->type_name()));
     c->body = std::move(*body);
   }
   run_handler(c);
