@@ -68,11 +68,7 @@ http::response mastodon_network::account_statuses(
   json out = json::array();
   for (const item* s : w.page_with_faults(id(), all, range.begin, range.end))
     out.push_back(status_json(c, w, *s, who));
-  auto r = json_response(200, out);
-  if (range.end > range.begin)
-    add_link_header(r, c, range.end - range.begin, p.limit, keys[range.begin],
-                    keys[range.end - 1]);
-  return r;
+  return paged_answer(c, out, keys, range, p.limit);
 }
 
 // --- notifications -----------------------------------------------------------
@@ -118,11 +114,7 @@ http::response mastodon_network::notifications(const call& c, world& w,
        w.page_with_faults(id(), placeholders, range.begin, range.end))
     out.push_back(notification_json(
       c, w, *mine[static_cast<std::size_t>(slot - slots.data())], who));
-  auto r = json_response(200, out);
-  if (range.end > range.begin)
-    add_link_header(r, c, range.end - range.begin, p.limit, keys[range.begin],
-                    keys[range.end - 1]);
-  return r;
+  return paged_answer(c, out, keys, range, p.limit);
 }
 
 // --- search ----------------------------------------------------------------

@@ -53,11 +53,7 @@ http::response mastodon_network::conversations(const call& c, world& w,
                    {"accounts", accounts},
                    {"last_status", status_json(c, w, *s, who)}});
   }
-  auto r = json_response(200, out);
-  if (range.end > range.begin)
-    add_link_header(r, c, range.end - range.begin, p.limit, keys[range.begin],
-                    keys[range.end - 1]);
-  return r;
+  return paged_answer(c, out, keys, range, p.limit);
 }
 
 // --- media and instance --------------------------------------------------------

@@ -137,6 +137,16 @@ void add_link_header(http::response& r, const call& c, std::size_t count,
   r.headers.set("Link", value);
 }
 
+http::response paged_answer(const call& c, const nlohmann::json& page,
+                            const std::vector<std::uint64_t>& keys,
+                            page_range range, std::size_t limit) {
+  auto r = json_response(200, page);
+  if (range.end > range.begin)
+    add_link_header(r, c, range.end - range.begin, limit, keys[range.begin],
+                    keys[range.end - 1]);
+  return r;
+}
+
 std::size_t status_length(std::string_view text) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < text.size();) {

@@ -218,6 +218,11 @@ page_range select_page(const std::vector<std::uint64_t>& keys,
 void add_link_header(http::response& r, const call& c, std::size_t count,
                      std::size_t limit, std::uint64_t newest,
                      std::uint64_t oldest);
+/// A 200 answer with one page of a list and its Link header, `keys` being
+/// the whole list's ids and `range` the page's place in it.
+http::response paged_answer(const call& c, const nlohmann::json& page,
+                            const std::vector<std::uint64_t>& keys,
+                            page_range range, std::size_t limit);
 /// Characters Mastodon counts in a status text (URLs count 23).
 std::size_t status_length(std::string_view text);
 /// Whether a token's scopes allow `scope` ("write:statuses" is allowed by
