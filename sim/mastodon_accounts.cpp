@@ -10,7 +10,6 @@ namespace socialcrm::sim::mastodon {
 
 using nlohmann::json;
 
-
 // --- accounts --------------------------------------------------------------
 
 http::response mastodon_network::verify_credentials(const call& c, world& w,
