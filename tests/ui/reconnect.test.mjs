@@ -1,7 +1,8 @@
 // The server restarts while the page is open (SPEC S-9.4): the page shows
 // it is offline, reconnects by itself, resumes from the last event it saw
 // (posts stored while it was away are replayed, not lost), and ends with
-// every post exactly once, in order.
+// every post exactly once, in order. A page whose first subscribe reaches
+// the server late still shows what was stored meanwhile.
 
 import { run, signIn, column, expectCount, waitOnline, markPage, assertNotReloaded, eventually } from './harness.mjs';
 
@@ -64,4 +65,30 @@ await run('after a server restart the page reconnects and no post is missing or 
   const sorted = [...shown].sort((a, b) => b - a);
   if (JSON.stringify(shown) !== JSON.stringify(sorted)) throw new Error(`posts out of order: ${shown}`);
   await assertNotReloaded(page);
+
+  step('a new page whose subscribe is held back still shows the post stored meanwhile');
+  // The subscribe, the page's first message on the socket, waits here
+  // until a post is stored: the columns must not load before the server
+  // has answered it, or the post would be neither loaded nor sent live.
+  const late = await env.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let opened;
+  const open = new Promise((resolve) => { opened = resolve; });
+  await late.routeWebSocket(/\/api\/v1\/live$/, (ws) => {
+    const server = ws.connectToServer();
+    let queue = held; // messages go on in order, the first after release()
+    ws.onMessage((m) => { queue = queue.then(() => server.send(m)); });
+    opened();
+  });
+  await signIn(late);
+  await open;
+  await sim.post('x', rita, 'while subscribing #late-1', 'mention', x.orgId);
+  await eventually(async () => {
+    const feed = await admin.ok('GET', '/social/feed?column=unknown&view=conversations');
+    return feed.items.some((p) => p.text.includes('#late-1'));
+  }, 'the server stored the post made while the page subscribes');
+  release();
+  await waitOnline(late);
+  await expectCount(column(late, 'unknown'), '#late-1', 1, 'the post stored before the subscribe was answered');
 });

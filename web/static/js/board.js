@@ -43,7 +43,9 @@ export class Board {
     this.listeners = {
       post: (e) => this.onPost(e.detail),
       standing_changed: (e) => this.onStanding(e.detail),
-      resync: () => this.reloadAll(), // the feed resubscribed already
+      // A fresh subscribe (the first, or after a resync) starts at the
+      // server's newest event: what was stored before it is loaded now.
+      subscribed: (e) => { if (e.detail.fresh && this.loaded) this.reloadAll(); },
     };
     for (const [type, fn] of Object.entries(this.listeners)) live.addEventListener(type, fn);
   }
@@ -87,10 +89,14 @@ export class Board {
     } catch (e) {
       announce(`Your columns could not be loaded: ${e.message}`, 'error');
     }
-    // Subscribe first, then load: what arrives while the columns load is
-    // merged into them, so nothing falls between the fetch and the feed.
+    // Subscribe first, then load once the server has answered: what is
+    // stored before the subscribe is in the load, what comes after arrives
+    // live and is merged, so nothing falls between the fetch and the feed.
+    const settled = this.live.settled();
     this.subscribe();
     this.live.start();
+    await settled;
+    this.loaded = true;
     await this.reloadAll();
   }
 

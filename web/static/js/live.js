@@ -1,14 +1,18 @@
 // The live feed over WebSocket /api/v1/live (API.md, SPEC S-3.7, S-9.4).
-// The first subscribe starts at the server's newest event (the columns
-// load over REST meanwhile and merge what arrives live). The server's
-// `subscribed` names the last event covered; from then on a reconnect
-// resumes from the last seq handled, so after a dropped connection or a
-// server restart nothing is missed, and events at or below that seq are
-// dropped, so nothing is doubled. After `resync` it starts over.
+// The first subscribe starts at the server's newest event: its
+// `subscribed` comes with `fresh: true`, and whoever shows posts loads
+// them over REST after it (or loads again), so a post stored while the
+// socket was opening is fetched rather than missed. `subscribed` names the
+// last event covered; from then on a reconnect resumes from the last seq
+// handled, so after a dropped connection or a server restart nothing is
+// missed, and events at or below that seq are dropped, so nothing is
+// doubled. After `resync` it starts over. The state is 'online' once the
+// server has confirmed a subscribe: from then on events flow.
 //
 // Events: 'status' {state: connecting|online|offline, retryAt}, 'post',
-// 'standing_changed', 'resync', 'servererror' (detail: the message),
-// 'stale' (several reconnects failed: the session may have ended).
+// 'standing_changed', 'subscribed' (detail: the message and `fresh`),
+// 'resync', 'servererror' (detail: the message), 'stale' (several
+// reconnects failed: the session may have ended).
 
 /** First reconnect delay; doubled per failure up to the maximum. */
 const RETRY_MIN_MS = 300;
@@ -28,6 +32,7 @@ export class LiveFeed extends EventTarget {
     this.extra = new Map(); // other subscribers' views (record pages), by key
     this.lastSeq = 0;
     this.synced = false; // lastSeq is a point the server can resume from
+    this.awaiting = []; // per subscribe sent and not yet answered: was it fresh
     this.state = 'offline';
     this.ws = null;
     this.retryMs = RETRY_MIN_MS;
@@ -54,6 +59,7 @@ export class LiveFeed extends EventTarget {
 
   stop() {
     this.stopped = true;
+    this.awaiting = [];
     window.removeEventListener('online', this.onBrowserOnline);
     clearTimeout(this.retryTimer);
     clearInterval(this.pingTimer);
@@ -104,7 +110,27 @@ export class LiveFeed extends EventTarget {
     this.dispatchEvent(new CustomEvent('status', { detail: { state, ...extra } }));
   }
 
+  /**
+   * Resolves once a load over REST would not miss anything: the server
+   * answered a subscribe (events after it come live), or the socket is
+   * down (the fresh subscribe after it comes back says to load again).
+   */
+  settled() {
+    if (this.state === 'offline' && !this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.removeEventListener('subscribed', done);
+        this.removeEventListener('status', onStatus);
+        resolve();
+      };
+      const onStatus = (e) => { if (e.detail.state === 'offline') done(); };
+      this.addEventListener('subscribed', done);
+      this.addEventListener('status', onStatus);
+    });
+  }
+
   connect() {
+    this.awaiting = [];
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     this.setState('connecting');
     let ws;
@@ -119,7 +145,6 @@ export class LiveFeed extends EventTarget {
       this.retryMs = RETRY_MIN_MS;
       this.failures = 0;
       this.lastMessageAt = Date.now();
-      this.setState('online');
       this.sendSubscribe();
       clearInterval(this.pingTimer);
       this.pingTimer = setInterval(() => this.keepAlive(), PING_EVERY_MS);
@@ -132,6 +157,7 @@ export class LiveFeed extends EventTarget {
     };
     ws.onclose = () => {
       clearInterval(this.pingTimer);
+      this.awaiting = [];
       if (this.ws === ws) this.ws = null;
       if (!this.stopped) this.scheduleRetry();
     };
@@ -165,6 +191,7 @@ export class LiveFeed extends EventTarget {
     // costs the browser one frame and one JSON.parse per write, not per event.
     const msg = { type: 'subscribe', views: this.allViews(), batch: true };
     if (this.synced) msg.resume_from = this.lastSeq;
+    this.awaiting.push(!this.synced);
     this.ws.send(JSON.stringify(msg));
   }
 
@@ -200,7 +227,9 @@ export class LiveFeed extends EventTarget {
         const seq = Number(msg.seq);
         if (Number.isFinite(seq) && seq > this.lastSeq) this.lastSeq = seq;
         this.synced = true;
-        this.dispatchEvent(new CustomEvent('subscribed', { detail: msg }));
+        const fresh = this.awaiting.length ? this.awaiting.shift() : false;
+        if (this.state !== 'online') this.setState('online');
+        this.dispatchEvent(new CustomEvent('subscribed', { detail: { ...msg, fresh } }));
         break;
       }
       case 'error':

@@ -167,7 +167,9 @@ export function interactionsSection(ref, kind, { live, handlers, linkedAccounts,
       const m = e.detail;
       if (samePerson(m.person, ref) || (Array.isArray(m.authors) && m.authors.some((a) => typeof a === 'object' && authorOf(a)))) col.merge();
     },
-    resync: () => col.reload(),
+    // A fresh subscribe (the socket opened after the load, or a resync)
+    // starts at the server's newest event: load what came before it.
+    subscribed: (e) => { if (e.detail.fresh) col.reload(); },
   };
   for (const [type, fn] of Object.entries(listeners)) live.addEventListener(type, fn);
   live.setExtraViews(key, PERSON_VIEWS);
