@@ -2,7 +2,11 @@
 
 #include <charconv>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <toml++/toml.h>
+
+#include <sys/stat.h>
 
 namespace socialcrm::app {
 
@@ -10,6 +14,38 @@ std::string endpoint::to_string() const {
   if (host.find(':') != std::string::npos)
     return "[" + host + "]:" + std::to_string(port);
   return host + ":" + std::to_string(port);
+}
+
+expected<std::string> read_secret_file(const std::string& path) {
+  struct ::stat st{};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return make_error("bad_secret_file", path + " is not a readable file");
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    return make_error("bad_secret_file",
+                      path + " may be read by others (mode "
+                        + [&] {
+                            char m[8];
+                            std::snprintf(m, sizeof m, "%04o",
+                                          static_cast<unsigned>(st.st_mode & 07777));
+                            return std::string(m);
+                          }()
+                        + "): chmod 600 it");
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in && !in.eof())
+    return make_error("bad_secret_file", path + " cannot be read");
+  auto s = text.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+    s.pop_back();
+  if (s.empty())
+    return make_error("bad_secret_file", path + " is empty");
+  if (s.size() > max_secret_length || s.find_first_of(" \t\r\n") != std::string::npos)
+    return make_error("bad_secret_file",
+                      path + " must hold one token of at most "
+                        + std::to_string(max_secret_length)
+                        + " characters without spaces");
+  return s;
 }
 
 expected<endpoint> parse_endpoint(const std::string& text) {
@@ -145,6 +181,23 @@ std::optional<error_info> read_config(const std::string& path,
     return live.error();
   if (*live)
     out.live_threads = static_cast<std::size_t>(**live);
+  if (auto token_file = cfg["server"]["metrics_token_file"].value<std::string>()) {
+    auto token = read_secret_file(*token_file);
+    if (!token)
+      return make_error("bad_config", "config file " + path
+                                        + ": [server] metrics_token_file: "
+                                        + token.error().message);
+    out.metrics_token = *token;
+  }
+  if (auto node = cfg["storage"]["max_size_mb"]) {
+    auto n = node.value<std::int64_t>();
+    if (!n || *n < 0 || *n > max_database_mb)
+      return make_error("bad_config", "config file " + path
+                                        + ": [storage] max_size_mb must be an "
+                                          "integer from 0 (no cap) to "
+                                        + std::to_string(max_database_mb));
+    out.max_database_mb = *n;
+  }
   if (auto interval = cfg["polling"]["interval_s"].value<double>())
     out.poll_interval_s = *interval;
   return std::nullopt;

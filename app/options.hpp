@@ -18,6 +18,15 @@ struct endpoint {
   std::string to_string() const;
 };
 
+/// Longest token a secret file may hold: long random tokens fit; a file
+/// that is not a token (a certificate, a key) does not.
+inline constexpr std::size_t max_secret_length = 512;
+
+/// Reads a secret token from `path`: one line without spaces (a trailing
+/// newline is dropped), in a file no group or other may access
+/// (`bad_secret_file` otherwise, naming the mode and the fix).
+expected<std::string> read_secret_file(const std::string& path);
+
 /// Parses "HOST:PORT" ("[::1]:80" for IPv6); port 0 is allowed (any free).
 expected<endpoint> parse_endpoint(const std::string& text);
 
@@ -49,6 +58,14 @@ struct serve_options {
   /// Threads writing the live feed's WebSockets ([server] live_threads);
   /// 0 = one per two cores, 1 to 4 (http::ws_limits::io_threads).
   std::size_t live_threads = 0;
+  /// The bearer token non-loopback scrapers of /metrics must send, read
+  /// from [server] metrics_token_file (mode 0600 or stricter); "" =
+  /// loopback peers only.
+  std::string metrics_token;
+  /// [storage] max_size_mb: the database refuses writes that would grow it
+  /// beyond this (507 storage_full), so one runaway cannot fill a disk
+  /// other services share; 0 = no cap but the disk.
+  std::int64_t max_database_mb = 0;
 };
 
 /// Most ms [server] live_flush_ms accepts: beyond a second the feed is
@@ -58,6 +75,8 @@ inline constexpr std::int64_t max_live_flush_ms = 1000;
 /// Most WebSocket I/O threads [server] live_threads accepts.
 inline constexpr std::int64_t max_live_threads = 64;
 
+/// Most [storage] max_size_mb accepts: 16 TiB, SQLite's practical ceiling.
+inline constexpr std::int64_t max_database_mb = 16LL * 1024 * 1024;
 /// Most scheduler threads [server] actor_threads accepts.
 inline constexpr std::int64_t max_actor_threads = 256;
 

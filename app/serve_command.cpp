@@ -9,6 +9,7 @@
 #include "app/signals.hpp"
 #include "networks/oauth.hpp"
 #include "sim/emulator.hpp"
+#include "storage/database.hpp"
 #include "web/bootstrap.hpp"
 #include "web/service.hpp"
 #include "web/social_context.hpp"
@@ -102,6 +103,7 @@ int run_serve(const serve_options& given) {
   system_config cfg{opts.actor_threads};
   caf::actor_system sys{cfg};
   auto path = database_path(opts);
+  storage::set_max_database_size(opts.max_database_mb * 1024 * 1024);
   store_actor store;
   try {
     store = spawn_store(sys, path);
@@ -146,6 +148,7 @@ int run_serve(const serve_options& given) {
     web_opts.social->supervisor = sources;
     web_opts.social->hub = hub;
     web_opts.social->public_url = opts.public_url;
+    web_opts.metrics_token = opts.metrics_token;
     web_server = std::make_unique<web::service>(sys, path, classifier, registry,
                                                 std::move(web_opts));
     auto port = web_server->start(opts.listen.host, opts.listen.port);

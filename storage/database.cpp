@@ -4,9 +4,14 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
+#include <atomic>
+
 namespace socialcrm::storage {
 
 namespace {
+
+std::atomic<std::int64_t> max_size_bytes{0};
 
 int open_flags(access mode) {
   return mode == access::write ? SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE
@@ -25,7 +30,16 @@ database::database(const std::string& path, access mode)
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = NORMAL");
     migrate(db_);
+    if (auto cap = max_size_bytes.load(); cap > 0) {
+      auto page = db_.execAndGet("PRAGMA page_size").getInt64();
+      auto pages = std::max<std::int64_t>(1, cap / page);
+      db_.exec("PRAGMA max_page_count = " + std::to_string(pages));
+    }
   }
+}
+
+void set_max_database_size(std::int64_t bytes) {
+  max_size_bytes.store(bytes);
 }
 
 int database::schema_version() {

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -39,6 +40,12 @@ private:
   std::string path_;
   SQLite::Database db_;
 };
+
+/// Caps the size of every database opened from now on for writing, in
+/// bytes (`[storage] max_size_mb`; 0 = no cap but the disk): a write that
+/// would grow the file beyond it fails with SQLITE_FULL, as a full disk
+/// does. Set once at start, before the first database opens.
+void set_max_database_size(std::int64_t bytes);
 
 /// Why the writer waits for a lock instead of failing at once: readers hold
 /// WAL snapshots briefly; a few seconds covers a checkpoint under load.

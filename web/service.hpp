@@ -25,6 +25,12 @@ struct service_options {
   /// Linked accounts, feeds, actions and the live WebSocket; without it
   /// the social routes answer 503 `social_unavailable`.
   std::shared_ptr<social_context> social;
+  /// The listener serves TLS (`[server] tls_cert`): the session cookie is
+  /// Secure and answers carry Strict-Transport-Security.
+  bool tls = false;
+  /// Bearer token that lets a non-loopback scraper read /metrics
+  /// (`[server] metrics_token_file`); empty: loopback peers only.
+  std::string metrics_token;
 };
 
 /// The default static directory: $SOCIALCRM_STATIC_DIR, else the
