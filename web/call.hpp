@@ -41,6 +41,9 @@ struct service_state {
   class blocking_pool* pool = nullptr;
   /// The live WebSockets' figures for /metrics; set by make_live_upgrade.
   std::function<live_figures()> live_counts;
+  /// service_options::tls and ::metrics_token, for the handlers.
+  bool tls = false;
+  std::string metrics_token;
 };
 
 struct call {

@@ -95,6 +95,8 @@ struct service::impl {
       , limiter(opts.limits.rate_burst, opts.limits.rate_per_second,
                 opts.limits.rate_max_clients) {
     state.social = opts.social;
+    state.tls = opts.tls;
+    state.metrics_token = opts.metrics_token;
     if (state.social && state.social->sources) {
       pool = std::make_unique<blocking_pool>(state.social->sources->db_path);
       state.pool = pool.get();
