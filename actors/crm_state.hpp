@@ -10,6 +10,7 @@
 #include "storage/record_repository.hpp"
 #include "storage/session_repository.hpp"
 #include "storage/user_repository.hpp"
+#include "storage/write_failure.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 #include <caf/typed_event_based_actor.hpp>
@@ -46,7 +47,9 @@ caf::result<T> to_result(expected<T>&& r) {
 }
 
 // Runs `f` (returning expected<T>) in one IMMEDIATE transaction, committed
-// only on success. SQLite failures stop here and travel as error values.
+// only on success. SQLite failures stop here and travel as error values
+// (`storage_full` on a full disk, else `storage_failure`), logged once per
+// burst (storage/write_failure.hpp).
 template <class F>
 auto write(crm_pointer self, F&& f)
     -> caf::result<std::decay_t<decltype(*f())>> {
@@ -54,11 +57,13 @@ auto write(crm_pointer self, F&& f)
     SQLite::Transaction tx(self->state.db->handle(),
                            SQLite::TransactionBehavior::IMMEDIATE);
     auto r = f();
-    if (r)
+    if (r) {
       tx.commit();
+      storage::write_succeeded("CRM");
+    }
     return to_result(std::move(r));
   } catch (const std::exception& e) {
-    return to_caf_error({"storage_failure", e.what()});
+    return to_caf_error(storage::write_failed("CRM", e));
   }
 }
 
@@ -68,7 +73,7 @@ auto read(F&& f) -> caf::result<std::decay_t<decltype(*f())>> {
   try {
     return to_result(f());
   } catch (const std::exception& e) {
-    return to_caf_error({"storage_failure", e.what()});
+    return to_caf_error(storage::storage_error(e));
   }
 }
 

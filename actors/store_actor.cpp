@@ -2,6 +2,7 @@
 
 #include "protocol/actor_error.hpp"
 #include "storage/checkpointer.hpp"
+#include "storage/write_failure.hpp"
 #include "storage/writer.hpp"
 
 #include <spdlog/spdlog.h>
@@ -39,13 +40,16 @@ using store_pointer = store_actor::stateful_pointer<store_state>;
 // list may be an hour late after midnight, never wrong within a day.
 constexpr auto top10_check_interval = std::chrono::hours(1);
 
-// SQLite failures stop at this boundary and travel as error values.
+// SQLite failures stop at this boundary and travel as error values
+// (`storage_full` or `storage_failure`), logged once per burst.
 template <class F>
 auto guarded(F&& f) -> caf::result<decltype(f())> {
   try {
-    return f();
+    auto out = f();
+    storage::write_succeeded("store");
+    return out;
   } catch (const std::exception& e) {
-    return to_caf_error({"storage_failure", e.what()});
+    return to_caf_error(storage::write_failed("store", e));
   }
 }
 
@@ -70,7 +74,7 @@ void flush(store_pointer self) {
   try {
     results = st.w->ingest_group(refs, now_ms());
   } catch (const std::exception& e) {
-    results.assign(batches.size(), make_error("storage_failure", e.what()));
+    results.assign(batches.size(), storage::write_failed("ingest", e));
   }
   for (std::size_t i = 0; i < waiting.size(); ++i) {
     auto& r = results[i];
@@ -145,9 +149,10 @@ store_behavior(store_pointer self, std::shared_ptr<storage::database> db) {
         auto ev = self->state.w->link(link, now_ms());
         if (!ev)
           return to_caf_error(ev.error());
+        storage::write_succeeded("store");
         return *ev;
       } catch (const std::exception& e) {
-        return to_caf_error({"storage_failure", e.what()});
+        return to_caf_error(storage::write_failed("store", e));
       }
     },
     [self](people_atom) -> caf::result<std::vector<profile_entry>> {

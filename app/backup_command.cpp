@@ -3,6 +3,7 @@
 
 #include "app/commands.hpp"
 #include "storage/backup.hpp"
+#include "storage/data_dir.hpp"
 #include "storage/secret_box.hpp"
 
 #include <fcntl.h>
@@ -101,12 +102,8 @@ int run_restore(const restore_options& opts) {
                                       "no key file at " + opts.key_file));
   bool made = false;
   if (!fs::exists(dir, ec)) {
-    fs::create_directories(dir, ec);
-    if (ec)
-      return fail("restore", make_error("restore_failed",
-                                        "cannot create " + opts.data_dir
-                                          + ": " + ec.message()));
-    fs::permissions(dir, fs::perms::owner_all, ec);
+    if (auto err = storage::prepare_data_dir(opts.data_dir))
+      return fail("restore", make_error("restore_failed", *err));
     made = true;
   }
   auto done = storage::restore_database(opts.from,

@@ -68,7 +68,7 @@ operation_set access_repository::operations(std::int64_t account_id,
   set.bind(2, profile_id);
   if (!set.executeStep())
     return default_operations(false);
-  set.reset();
+  set.tryReset();
   operation_set out;
   SQLite::Statement q(db_, "SELECT operation FROM account_operations "
                            "WHERE account_id = ? AND profile_id = ?");
@@ -124,7 +124,7 @@ expected<bool> access_repository::set_operations(
       add.bind(2, profile);
       add.bind(3, std::string(to_string(op)));
       add.exec();
-      add.reset();
+      add.tryReset();
     }
   }
   tx.commit();
@@ -159,7 +159,7 @@ access_repository::set_filter(std::int64_t user_id,
     add.bind(1, user_id);
     add.bind(2, id);
     add.exec();
-    add.reset();
+    add.tryReset();
   }
   tx.commit();
   return true;

@@ -102,7 +102,7 @@ expected<std::int64_t> column_repository::add(const user_column& c,
   SQLite::Statement term(db_, "INSERT INTO column_terms (column_id, position, "
                               "term) VALUES (?, ?, ?)");
   for (size_t i = 0; i < c.terms.size(); ++i) {
-    term.reset();
+    term.tryReset();
     term.bind(1, id);
     term.bind(2, static_cast<int>(i));
     term.bind(3, c.terms[i]);
@@ -112,7 +112,7 @@ expected<std::int64_t> column_repository::add(const user_column& c,
                                 "(column_id, record_type, record_id) "
                                 "VALUES (?, ?, ?)");
   for (auto& p : c.people) {
-    person.reset();
+    person.tryReset();
     person.bind(1, id);
     person.bind(2, std::string(to_string(p.type)));
     person.bind(3, p.id);

@@ -43,12 +43,12 @@ expected<person_data> conversion_repository::convert(std::int64_t lead_id,
   if (!contact)
     return contact;
   for (auto& move : moves_) {
-    move.reset();
+    move.tryReset();
     move.bind(1, contact->ref.id);
     move.bind(2, lead_id);
     move.exec();
   }
-  drop_standing_.reset();
+  drop_standing_.tryReset();
   drop_standing_.bind(1, lead_id);
   drop_standing_.exec();
   // Nothing hangs off the lead any more: this deletes the row only.

@@ -11,7 +11,7 @@ cursor_repository::cursor_repository(SQLite::Database& db)
 
 void cursor_repository::put(const std::string& key, const std::string& value,
                             unix_ms now) {
-  put_.reset();
+  put_.tryReset();
   put_.bind(1, key);
   put_.bind(2, value);
   put_.bind(3, now);
@@ -19,12 +19,12 @@ void cursor_repository::put(const std::string& key, const std::string& value,
 }
 
 std::optional<std::string> cursor_repository::get(const std::string& key) {
-  get_.reset();
+  get_.tryReset();
   get_.bind(1, key);
   if (!get_.executeStep())
     return std::nullopt;
   auto value = get_.getColumn(0).getString();
-  get_.reset(); // ends the statement's read transaction now
+  get_.tryReset(); // ends the statement's read transaction now
   return value;
 }
 

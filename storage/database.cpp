@@ -1,5 +1,6 @@
 #include "storage/database.hpp"
 
+#include "storage/data_dir.hpp"
 #include "storage/migrations.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -18,10 +19,19 @@ int open_flags(access mode) {
                                : SQLite::OPEN_READONLY;
 }
 
+// The path, its file created private first when the writer opens a file
+// (not ":memory:", a temporary "" or a URI).
+const std::string& prepared(const std::string& path, access mode) {
+  if (mode == access::write && !path.empty() && path != ":memory:"
+      && path.rfind("file:", 0) != 0)
+    make_private_file(path);
+  return path;
+}
+
 } // namespace
 
 database::database(const std::string& path, access mode)
-  : path_(path), db_(path, open_flags(mode), busy_timeout_ms) {
+  : path_(prepared(path, mode)), db_(path, open_flags(mode), busy_timeout_ms) {
   db_.exec("PRAGMA foreign_keys = ON");
   if (mode == access::write) {
     // WAL: readers never block the writer. synchronous=NORMAL keeps every

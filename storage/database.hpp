@@ -17,7 +17,9 @@ enum class access { write, read_only };
 /// version. ":memory:" works for tests.
 class database {
 public:
-  /// Opens (creating if needed) the database at `path`. Throws
+  /// Opens (creating if needed) the database at `path`. A writer creates
+  /// the file 0600 and tightens an existing one (storage/data_dir.hpp), so
+  /// its -wal and -shm are private too. Throws
   /// SQLite::Exception when the file cannot be opened or migrated, and
   /// std::runtime_error when the file's schema is newer than this binary.
   explicit database(const std::string& path, access mode = access::write);

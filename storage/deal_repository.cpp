@@ -21,7 +21,7 @@ std::int64_t deal_repository::create(std::int64_t contact_id,
                                      const std::string& name,
                                      std::int64_t amount_cents,
                                      deal_stage stage, unix_ms now) {
-  insert_.reset();
+  insert_.tryReset();
   insert_.bind(1, contact_id);
   insert_.bind(2, name);
   insert_.bind(3, amount_cents);
@@ -39,7 +39,7 @@ std::int64_t deal_repository::create(std::int64_t contact_id,
 std::optional<deal_record> deal_repository::set_stage(std::int64_t id,
                                                       deal_stage stage,
                                                       unix_ms now) {
-  set_stage_.reset();
+  set_stage_.tryReset();
   set_stage_.bind(1, std::string(to_string(stage)));
   set_stage_.bind(2, now);
   set_stage_.bind(3, id);
@@ -49,7 +49,7 @@ std::optional<deal_record> deal_repository::set_stage(std::int64_t id,
 }
 
 std::optional<deal_record> deal_repository::find(std::int64_t id) {
-  find_.reset();
+  find_.tryReset();
   find_.bind(1, id);
   if (!find_.executeStep())
     return std::nullopt;
@@ -62,13 +62,13 @@ std::optional<deal_record> deal_repository::find(std::int64_t id) {
               .value_or(deal_stage::open);
   d.created_at = find_.getColumn(5).getInt64();
   d.closed_at = find_.getColumn(6).getInt64();
-  find_.reset(); // ends the statement's read transaction now
+  find_.tryReset(); // ends the statement's read transaction now
   return d;
 }
 
 std::vector<deal_stage> deal_repository::stages_of(std::int64_t contact_id) {
   std::vector<deal_stage> out;
-  stages_of_.reset();
+  stages_of_.tryReset();
   stages_of_.bind(1, contact_id);
   while (stages_of_.executeStep())
     if (auto s = parse_deal_stage(stages_of_.getColumn(0).getString()))

@@ -39,7 +39,7 @@ people_repository::people_repository(SQLite::Database& db)
 std::int64_t people_repository::create(record_type type,
                                        const person_fields& f, unix_ms now) {
   auto& st = type == record_type::lead ? insert_lead_ : insert_contact_;
-  st.reset();
+  st.tryReset();
   st.bind(1, f.first_name);
   st.bind(2, f.last_name);
   st.bind(3, f.email);
@@ -81,7 +81,7 @@ bool people_repository::exists(person_ref who) {
 }
 
 std::optional<person_ref> people_repository::owner_of(const author_key& key) {
-  owner_of_.reset();
+  owner_of_.tryReset();
   owner_of_.bind(1, std::string(to_string(key.net)));
   owner_of_.bind(2, key.user_id);
   if (!owner_of_.executeStep())
@@ -89,7 +89,7 @@ std::optional<person_ref> people_repository::owner_of(const author_key& key) {
   auto type = parse_record_type(owner_of_.getColumn(0).getString());
   person_ref owner{type.value_or(record_type::lead),
                    owner_of_.getColumn(1).getInt64()};
-  owner_of_.reset(); // ends the statement's read transaction now
+  owner_of_.tryReset(); // ends the statement's read transaction now
   return owner;
 }
 
@@ -109,7 +109,7 @@ people_repository::link_profile(const profile_link& link, unix_ms now) {
                           + std::string(to_string(previous->type)) + " "
                           + std::to_string(previous->id)
                           + "; moving it must be explicit");
-    move_profile_.reset();
+    move_profile_.tryReset();
     move_profile_.bind(1, std::string(to_string(link.person.type)));
     move_profile_.bind(2, link.person.id);
     move_profile_.bind(3, link.handle);
@@ -118,7 +118,7 @@ people_repository::link_profile(const profile_link& link, unix_ms now) {
     move_profile_.exec();
     return *previous;
   }
-  insert_profile_.reset();
+  insert_profile_.tryReset();
   insert_profile_.bind(1, std::string(to_string(link.person.type)));
   insert_profile_.bind(2, link.person.id);
   insert_profile_.bind(3, std::string(to_string(link.key.net)));
@@ -131,7 +131,7 @@ people_repository::link_profile(const profile_link& link, unix_ms now) {
 
 std::vector<author_key> people_repository::profiles_of(person_ref who) {
   std::vector<author_key> out;
-  profiles_of_.reset();
+  profiles_of_.tryReset();
   profiles_of_.bind(1, std::string(to_string(who.type)));
   profiles_of_.bind(2, who.id);
   while (profiles_of_.executeStep()) {

@@ -13,17 +13,17 @@ person_view_repository::person_view_repository(SQLite::Database& db)
 }
 
 bool person_view_repository::answered(const stored_post& p) {
-  by_reply_.reset();
+  by_reply_.tryReset();
   by_reply_.bind(1, std::string(to_string(p.body.net)));
   by_reply_.bind(2, p.body.external_id);
   bool done = by_reply_.executeStep();
-  by_reply_.reset(); // ends the statement's read transaction now
+  by_reply_.tryReset(); // ends the statement's read transaction now
   if (done)
     return true;
-  by_action_.reset();
+  by_action_.tryReset();
   by_action_.bind(1, p.id);
   done = by_action_.executeStep();
-  by_action_.reset();
+  by_action_.tryReset();
   return done;
 }
 

@@ -22,7 +22,11 @@ std::optional<std::int64_t> post_repository::insert(const post& p,
                                                     std::int64_t account_id,
                                                     std::int64_t seq,
                                                     unix_ms now) {
-  insert_.reset();
+  // tryReset, here and in every repository that keeps its statements: a
+  // statement whose last step failed (a full disk) reports that stale
+  // error again on reset and would refuse the first write after recovery.
+  // The reset happens either way; the next step tells the truth.
+  insert_.tryReset();
   insert_.bind(1, seq);
   // The enum names are NUL-terminated literals, so no copy is needed.
   insert_.bindNoCopy(2, to_string(p.net).data());
@@ -44,19 +48,19 @@ std::optional<std::int64_t> post_repository::insert(const post& p,
 
 std::optional<std::int64_t>
 post_repository::find_id(network net, const std::string& external_id) {
-  find_id_.reset();
+  find_id_.tryReset();
   find_id_.bind(1, std::string(to_string(net)));
   find_id_.bind(2, external_id);
   if (!find_id_.executeStep())
     return std::nullopt;
   auto id = find_id_.getColumn(0).getInt64();
-  find_id_.reset(); // ends the statement's read transaction now
+  find_id_.tryReset(); // ends the statement's read transaction now
   return id;
 }
 
 void post_repository::add_to_column(std::int64_t column_id,
                                     std::int64_t post_id) {
-  add_to_column_.reset();
+  add_to_column_.tryReset();
   add_to_column_.bind(1, column_id);
   add_to_column_.bind(2, post_id);
   add_to_column_.exec();
@@ -66,7 +70,7 @@ expected<std::vector<stored_post>>
 post_repository::after(std::int64_t after, int limit) {
   std::vector<stored_post> out;
   auto& st = after_;
-  st.reset();
+  st.tryReset();
   st.bind(1, after);
   st.bind(2, limit);
   while (st.executeStep()) {
@@ -80,7 +84,7 @@ post_repository::after(std::int64_t after, int limit) {
     if (!net || !kind) {
       auto what = net ? "kind '" + st.getColumn(5).getString() + "'"
                       : "network '" + st.getColumn(3).getString() + "'";
-      st.reset(); // ends the statement's read transaction now
+      st.tryReset(); // ends the statement's read transaction now
       return make_error("bad_row", "post " + std::to_string(sp.id) + " has a "
                                      + what + " unknown to this socialcrm");
     }

@@ -366,7 +366,7 @@ record_repository::interactions(const interactions_query& q) {
   if (standing_q.executeStep())
     if (auto s = parse_standing(standing_q.getColumn(0).getString()))
       where = *s;
-  standing_q.reset();
+  standing_q.tryReset();
   for (auto& sp : page.items) {
     sp.person = q.person;
     sp.where = where;

@@ -57,14 +57,14 @@ standing standing_repository::compute(person_ref who) {
 }
 
 standing standing_repository::stored(person_ref who) {
-  stored_.reset();
+  stored_.tryReset();
   stored_.bind(1, std::string(to_string(who.type)));
   stored_.bind(2, who.id);
   if (!stored_.executeStep())
     return standing::unknown;
   auto where = parse_standing(stored_.getColumn(0).getString())
                  .value_or(standing::unknown);
-  stored_.reset(); // ends the statement's read transaction now
+  stored_.tryReset(); // ends the statement's read transaction now
   return where;
 }
 
@@ -77,7 +77,7 @@ void standing_repository::save(person_ref who, standing where, unix_ms now) {
     del.exec();
     return;
   }
-  save_.reset();
+  save_.tryReset();
   save_.bind(1, std::string(to_string(who.type)));
   save_.bind(2, who.id);
   save_.bind(3, std::string(to_string(where)));
@@ -87,7 +87,7 @@ void standing_repository::save(person_ref who, standing where, unix_ms now) {
 
 void standing_repository::append_event(const standing_event& ev,
                                        unix_ms now) {
-  append_event_.reset();
+  append_event_.tryReset();
   append_event_.bind(1, ev.seq);
   append_event_.bind(2, std::string(to_string(ev.person.type)));
   append_event_.bind(3, ev.person.id);

@@ -1,8 +1,11 @@
 #include "storage/writer.hpp"
 #include "storage/savepoint.hpp"
+#include "storage/write_failure.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace socialcrm::storage {
@@ -82,15 +85,26 @@ writer::ingest_group(const std::vector<const ingest_batch*>& batches,
         out.emplace_back(std::move(r));
       } catch (const std::exception& e) {
         seq = before;
-        out.emplace_back(make_error("storage_failure", e.what()));
+        auto err = write_failed("ingest", e);
+        // On some errors (SQLITE_FULL among them) SQLite rolls back the
+        // whole transaction: nothing of the group is stored, and the next
+        // savepoint would open a transaction of its own.
+        if (sqlite3_get_autocommit(db_.handle().getHandle()) != 0) {
+          out.assign(batches.size(), err);
+          return out;
+        }
+        out.emplace_back(std::move(err));
       }
     }
     tx.commit();
   } catch (const std::exception& e) {
     // Nothing was stored: every batch reports the failure.
-    out.assign(batches.size(), make_error("storage_failure", e.what()));
+    out.assign(batches.size(), write_failed("ingest", e));
     return out;
   }
+  if (std::any_of(out.begin(), out.end(),
+                  [](auto& r) { return static_cast<bool>(r); }))
+    write_succeeded("ingest");
   // Only a committed transaction consumes sequence numbers.
   seq_ = seq;
   return out;

@@ -51,6 +51,8 @@ constexpr std::pair<std::string_view, unsigned> statuses[] = {
     {"timeout", 504},
     {"actor_failure", 500},
     {"storage_failure", 500},
+    // 507: the database or its disk is full; nothing was written.
+    {"storage_full", 507},
     // The social tab (issue 6). 400: the OAuth callback does not belong to
     // an authorisation this server started.
     {"oauth_state_mismatch", 400},

@@ -1,6 +1,7 @@
 #include "web/call.hpp"
 
 #include "web/api_error.hpp"
+#include "web/ids.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -36,16 +37,16 @@ void call::fail(unsigned status, const error_info& e) {
 
 std::optional<std::int64_t> call::id_param(const char* name) {
   auto i = params.find(name);
-  if (i != params.end() && !i->second.empty() && i->second.size() <= 18 &&
-      i->second.find_first_not_of("0123456789") == std::string::npos) {
-    auto id = std::stoll(i->second);
-    if (id > 0)
+  if (i != params.end())
+    if (auto id = parse_id(i->second))
       return id;
-  }
+  // Refused, not looked up: "01" or "1e3" taken as 1 or 1000 would give
+  // one record many paths. A well-formed id that names nothing is a 404.
   fail(make_error(
-      "not_found",
-      "no record has the id '" +
-          (i == params.end() ? std::string() : i->second.substr(0, 40)) + "'"));
+      "bad_path",
+      "'" + (i == params.end() ? std::string() : i->second.substr(0, 40)) +
+          "' is not an id: ids are decimal numbers from 1, without leading "
+          "zeros, signs or spaces"));
   return std::nullopt;
 }
 

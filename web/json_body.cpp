@@ -1,5 +1,7 @@
 #include "web/json_body.hpp"
 
+#include "web/ids.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -200,14 +202,14 @@ bool json_fields::id(const char* name, std::int64_t& out, bool required) {
     return false;
   std::int64_t value = 0;
   if (v->is_string()) {
-    auto& s = v->get_ref<const std::string&>();
-    // 18 digits always fit in 63 bits.
-    if (s.empty() || s.size() > 18 ||
-        s.find_first_not_of("0123456789") != std::string::npos) {
-      fail("invalid_value", std::string("'") + name + "' must be an id");
+    auto parsed = parse_id(v->get_ref<const std::string&>());
+    if (!parsed) {
+      fail("invalid_value", std::string("'") + name +
+                                "' must be an id: decimal digits from 1, "
+                                "without leading zeros, signs or spaces");
       return false;
     }
-    value = std::stoll(s);
+    value = *parsed;
   } else if (v->is_number_integer() && !v->is_number_unsigned()) {
     value = v->get<std::int64_t>();
   } else if (v->is_number_unsigned() &&
@@ -296,6 +298,23 @@ std::optional<error_info> json_fields::finish() const {
     return make_error("unknown_field", "the field '" + key->substr(0, 64) +
                                            "' is not part of this request");
   return std::nullopt;
+}
+
+expected<nlohmann::json> decode_object_body(std::string_view text,
+                                            std::size_t max_bytes,
+                                            int max_depth) {
+  if (text.size() > max_bytes)
+    return make_error("body_too_large", "a JSON body may have at most "
+                                          + std::to_string(max_bytes)
+                                          + " bytes");
+  auto body = parse_json(text, max_depth);
+  if (!body)
+    return body;
+  if (!body->is_object())
+    return make_error("expected_object",
+                      std::string("the body must be a JSON object, not ")
+                        + body->type_name());
+  return body;
 }
 
 } // namespace socialcrm::web

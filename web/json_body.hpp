@@ -25,6 +25,14 @@ namespace socialcrm::web {
 /// level too deep, before any DOM is built.
 expected<nlohmann::json> parse_json(std::string_view text, int max_depth);
 
+/// The one decoding step of every REST body a route takes: at most
+/// `max_bytes` (`body_too_large`), JSON within `max_depth` (parse_json),
+/// and an object (`expected_object`): no handler ever sees an array or a
+/// number where it reads fields.
+expected<nlohmann::json> decode_object_body(std::string_view text,
+                                            std::size_t max_bytes,
+                                            int max_depth);
+
 /// Reads the fields of one JSON object. Every getter records the first
 /// problem and returns false; finish() then reports it, or an unknown
 /// field. `present()` lists the fields that were there (a PATCH's changes).

@@ -1,5 +1,6 @@
 #include "protocol/permission_rules.hpp"
 #include "web/codecs.hpp"
+#include "web/ids.hpp"
 #include "web/routes.hpp"
 
 #include <spdlog/spdlog.h>
@@ -88,10 +89,10 @@ struct deal_kind {
     f.q = query_param(c, "q");
     auto contact = query_param(c, "contact_id");
     if (!contact.empty()) {
-      if (contact.size() > 18 ||
-          contact.find_first_not_of("0123456789") != std::string::npos)
+      auto id = parse_id(contact);
+      if (!id)
         return false;
-      f.record_id = std::stoll(contact);
+      f.record_id = *id;
     }
     auto stage = query_param(c, "stage");
     if (!stage.empty()) {
@@ -127,10 +128,10 @@ struct attachment_kind {
       return false;
     auto id = query_param(c, "record_id");
     if (!id.empty()) {
-      if (id.size() > 18 ||
-          id.find_first_not_of("0123456789") != std::string::npos)
+      auto parsed = parse_id(id);
+      if (!parsed)
         return false;
-      f.record_id = std::stoll(id);
+      f.record_id = *parsed;
     }
     return true;
   }
@@ -332,10 +333,10 @@ void list_interactions(const call_ptr& c) {
     return;
   auto before = query_param(c, "before");
   if (!before.empty()) {
-    if (before.size() > 18 ||
-        before.find_first_not_of("0123456789") != std::string::npos)
+    auto seq = parse_id(before);
+    if (!seq)
       return c->fail(make_error("bad_query", "'before' must be a seq"));
-    q.before = std::stoll(before);
+    q.before = *seq;
   }
   ask<record_page<stored_post>>(
       c, c->state.crm,

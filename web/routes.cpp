@@ -2,6 +2,7 @@
 
 #include "http/url.hpp"
 #include "protocol/permission_rules.hpp"
+#include "web/ids.hpp"
 
 namespace socialcrm::web {
 
@@ -44,9 +45,11 @@ bool read_paging(const call_ptr& c, std::int64_t& offset, std::int64_t& limit) {
   auto number = [](const std::string& s, std::int64_t max, std::int64_t& out) {
     if (s.empty())
       return true;
-    if (s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos)
+    // Canonical decimal, as ids are (web/ids.hpp): "0" or an id's form.
+    auto v = s == "0" ? std::optional<std::int64_t>(0) : parse_id(s);
+    if (!v)
       return false;
-    out = std::stoll(s);
+    out = *v;
     return out <= max;
   };
   offset = 0;

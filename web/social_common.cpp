@@ -1,8 +1,10 @@
 #include "web/social_common.hpp"
 
 #include "protocol/permission_rules.hpp"
+#include "storage/write_failure.hpp"
 #include "web/routes.hpp"
 
+#include <SQLiteCpp/Exception.h>
 #include <spdlog/spdlog.h>
 
 namespace socialcrm::web {
@@ -36,6 +38,13 @@ void run_blocking(const call_ptr& c,
   c->state.pool->post([c, f = std::move(f)](storage::database& db) {
     try {
       f(db);
+    } catch (const SQLite::Exception& e) {
+      // Logged once per burst; the client hears `storage_full` (507) or
+      // `storage_failure` (500), never the SQL.
+      auto err = storage::write_failed("social", e);
+      if (err.code != "storage_full")
+        err.message = "the server could not read or write its database";
+      c->fail(err);
     } catch (const std::exception& e) {
       spdlog::error("{} {} failed: {}", c->req.method, c->label, e.what());
       c->fail(make_error("storage_failure",
@@ -75,16 +84,6 @@ nlohmann::json account_json(const storage::linked_account& a) {
           {"page_id", a.page_id},
           {"page_name", a.page_name},
           {"status", to_string(a.status)}};
-}
-
-std::optional<std::int64_t> parse_id(const std::string& s) {
-  if (s.empty() || s.size() > 18 ||
-      s.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  auto v = std::stoll(s);
-  if (v <= 0)
-    return std::nullopt;
-  return v;
 }
 
 } // namespace socialcrm::web

@@ -9,6 +9,7 @@
 #include "storage/feed_repository.hpp"
 #include "web/blocking_pool.hpp"
 #include "web/call.hpp"
+#include "web/ids.hpp"
 
 #include <functional>
 
@@ -26,8 +27,8 @@ bool require_social_admin(const call_ptr& c);
 /// may do every operation on every account (S-1.5).
 bool full_rights(const principal& who);
 
-/// Runs `f` on the blocking pool with that thread's connection. An
-/// exception escaping `f` answers 500 `storage_failure`.
+/// Runs `f` on the blocking pool with that thread's connection. An escaping
+/// exception answers 507 `storage_full` (disk full) or 500 `storage_failure`.
 void run_blocking(const call_ptr& c,
                   std::function<void(storage::database&)> f);
 
@@ -44,8 +45,5 @@ bool require_operation(const call_ptr& c, storage::database& db,
 /// A linked account's public JSON: id, network, handle, page, status,
 /// never its tokens.
 nlohmann::json account_json(const storage::linked_account& a);
-
-/// A positive decimal id from a string (path or body); nullopt otherwise.
-std::optional<std::int64_t> parse_id(const std::string& s);
 
 } // namespace socialcrm::web

@@ -150,8 +150,9 @@ TEST_CASE("converting is refused with a clear error and writes nothing",
     auto r = admin.post("/api/v1/leads/999999/convert", json::object());
     CHECK(r.status == 404);
     CHECK(r.code() == "not_found");
-    CHECK(admin.post("/api/v1/leads/abc/convert", json::object()).status ==
-          404);
+    auto bad = admin.post("/api/v1/leads/abc/convert", json::object());
+    CHECK(bad.status == 400);
+    CHECK(bad.code() == "bad_path");
     CHECK(env.server().counts() == before);
   }
   SECTION("a lead converted already") {

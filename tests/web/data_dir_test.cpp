@@ -4,8 +4,10 @@
 #include "storage/secret_box.hpp"
 #include "tests/web/server_fixture.hpp"
 
+#include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <filesystem>
 #include <memory>
 #include <sys/stat.h>
@@ -51,4 +53,63 @@ TEST_CASE("serve creates the key that seals the stored tokens readable by "
   CHECK((st.st_mode & 07777) == 0600);
   CHECK(st.st_uid == ::geteuid());
   CHECK(st.st_size == 32); // a secretbox key, nothing else
+}
+
+TEST_CASE("serve keeps the database and its WAL files readable by its owner "
+          "alone",
+          "[web][data_dir][integration]") {
+  std::unique_ptr<server_process> server;
+  {
+    scoped_umask none(0);
+    server = std::make_unique<server_process>();
+  }
+  // A write, so the WAL files exist while serve runs.
+  auto c = server->admin();
+  REQUIRE(c.post("/api/v1/leads", {{"last_name", "Private"}}).status == 201);
+  auto db = server->db_path();
+  for (auto path : {db, db + "-wal", db + "-shm"}) {
+    INFO(path);
+    CHECK(file_mode(path) == 0600);
+  }
+}
+
+TEST_CASE("serve creates its data directory for its owner alone",
+          "[web][data_dir][integration]") {
+  std::unique_ptr<server_process> server;
+  {
+    scoped_umask none(0);
+    server = std::make_unique<server_process>();
+  }
+  CHECK(file_mode(server->data_dir()) == 0700);
+}
+
+TEST_CASE("serve tightens the readable database an older version left, "
+          "saying so once",
+          "[web][data_dir][integration]") {
+  temp_dir root;
+  auto data = root.file("data");
+  std::filesystem::create_directories(data);
+  auto db_path = data + "/socialcrm.db";
+  {
+    scoped_umask loose(022);
+    // What an older version made: a database readable by every user.
+    SQLite::Database old(db_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    old.exec("PRAGMA journal_mode = WAL");
+  }
+  ::chmod(db_path.c_str(), 0644);
+  REQUIRE(file_mode(db_path) == 0644);
+  child_process serve(
+      {SOCIALCRM_BINARY, "serve", "--data", data, "--listen", "127.0.0.1:0"},
+      {std::string("SOCIALCRM_ADMIN_EMAIL=") + admin_email,
+       std::string("SOCIALCRM_ADMIN_PASSWORD=") + admin_password});
+  REQUIRE(serve.wait_for_line("socialcrm ready"));
+  CHECK(file_mode(db_path) == 0600);
+  serve.signal(SIGTERM);
+  REQUIRE(serve.wait() == 0);
+  INFO(serve.err());
+  auto& log = serve.err();
+  auto first = log.find("had mode 644");
+  REQUIRE(first != std::string::npos);
+  CHECK_THAT(log, Catch::Contains(db_path));
+  CHECK(log.find("had mode 644", first + 1) == std::string::npos);
 }

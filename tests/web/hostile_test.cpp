@@ -159,3 +159,83 @@ TEST_CASE("health and metrics answer without signing in",
                  && Catch::Contains("socialcrm_actor_mailbox{id=\"classifier\"}")
                  && Catch::Contains("socialcrm_actor_up{id=\"live_router\""));
 }
+
+TEST_CASE("ids are canonical decimal: other spellings are refused, not read "
+          "as the id they resemble",
+          "[web][hostile][integration]") {
+  server_process server;
+  auto c = server.admin();
+  auto lead = id_of(c.post("/api/v1/leads", {{"last_name", "Target"}}));
+  REQUIRE(lead == "1"); // so "01", "1.0" and "1e0" resemble it exactly
+  REQUIRE(c.get("/api/v1/leads/" + lead).status == 200);
+  REQUIRE(c.post("/api/v1/notes", {{"record_type", "lead"},
+                                   {"record_id", lead},
+                                   {"body", "kept"}})
+            .status == 201);
+  auto before = server.counts();
+  // " 1" and "+1" as a client would send them in a URL.
+  const std::vector<std::string> spellings{
+      "01", "001", "%2B1", "+1", "%201", "1%20", "1.0", "1e0", "0x1", "-1",
+      "0", "1a", "9223372036854775808", "18446744073709551617",
+      "99999999999999999999999"};
+  SECTION("in a path: 400 bad_path") {
+    for (auto& s : spellings) {
+      INFO(s);
+      for (auto* route : {"/api/v1/leads/", "/api/v1/notes/"}) {
+        auto r = c.get(route + s);
+        CHECK(r.status == 400);
+        CHECK(r.code() == "bad_path");
+      }
+      CHECK(c.patch("/api/v1/leads/" + s, {{"phone", "1"}}).code() ==
+            "bad_path");
+      CHECK(c.del("/api/v1/leads/" + s).code() == "bad_path");
+    }
+    // A well-formed id that names nothing is still a 404.
+    for (auto* id : {"2", "9223372036854775807"}) {
+      INFO(id);
+      auto r = c.get(std::string("/api/v1/leads/") + id);
+      CHECK(r.status == 404);
+      CHECK(r.code() == "not_found");
+    }
+  }
+  SECTION("in a query: 400 bad_query") {
+    for (auto& s : spellings) {
+      INFO(s);
+      CHECK(c.get("/api/v1/notes?record_type=lead&record_id=" + s).code() ==
+            "bad_query");
+      CHECK(c.get("/api/v1/deals?contact_id=" + s).code() == "bad_query");
+    }
+    for (auto* paging : {"limit=010", "limit=%2B5", "offset=00",
+                         "offset=1e1", "limit=5.0"}) {
+      INFO(paging);
+      CHECK(c.get(std::string("/api/v1/leads?") + paging).code() ==
+            "bad_query");
+    }
+    CHECK(c.get("/api/v1/leads?offset=0&limit=10").status == 200);
+    auto notes = c.get("/api/v1/notes?record_type=lead&record_id=" + lead);
+    REQUIRE(notes.status == 200);
+    CHECK(notes.body["items"].size() == 1);
+  }
+  SECTION("in a JSON body: 422 invalid_value") {
+    for (std::string s : {"01", "+1", " 1", "1 ", "1.0", "1e0", "0x1", "-1",
+                          "0", "9223372036854775808"}) {
+      INFO(s);
+      auto r = c.post("/api/v1/notes", {{"record_type", "lead"},
+                                        {"record_id", s},
+                                        {"body", "refused"}});
+      CHECK(r.status == 422);
+      CHECK(r.code() == "invalid_value");
+    }
+    // A JSON number that is no integer is no id either.
+    for (auto& raw : {"1.0", "1e0", "1.5"}) {
+      INFO(raw);
+      auto r = c.send_raw("POST", "/api/v1/notes",
+                          std::string("{\"record_type\":\"lead\","
+                                      "\"record_id\":") +
+                              raw + ",\"body\":\"refused\"}",
+                          "application/json");
+      CHECK(r.status == 422);
+    }
+  }
+  CHECK(server.counts() == before);
+}

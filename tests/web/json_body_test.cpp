@@ -1,4 +1,5 @@
 #include "web/codecs.hpp"
+#include "web/ids.hpp"
 #include "web/json_body.hpp"
 #include "web/limits.hpp"
 
@@ -77,4 +78,31 @@ TEST_CASE("deal amounts, stages and ids are checked", "[web][json]") {
   CHECK(deal(R"({"contact_id":"1","name":"D","stage":"maybe"})").error().code ==
         "invalid_value");
   CHECK(deal(R"({"contact_id":true,"name":"D"})").error().code == "wrong_type");
+}
+
+TEST_CASE("an id has one spelling: canonical decimal from 1 to INT64_MAX",
+          "[web][json][ids]") {
+  CHECK(parse_id("1") == 1);
+  CHECK(parse_id("42") == 42);
+  CHECK(parse_id("9223372036854775807") == INT64_MAX);
+  for (auto s : {"", "0", "01", "00", "+1", "-1", " 1", "1 ", "1.0", "1e3",
+                 "0x1", "1a", "١", "9223372036854775808",
+                 "99999999999999999999999"}) {
+    INFO(s);
+    CHECK_FALSE(parse_id(s));
+  }
+  auto deal = [](const std::string& id) {
+    return decode_deal(
+        *parse_json(R"({"name":"D","contact_id":)" + id + "}", 32),
+        decode_mode::create);
+  };
+  CHECK(deal(R"("7")")->contact_id == 7);
+  for (auto id : {R"("07")", R"("+7")", R"(" 7")", R"("7.0")", R"("7e0")"}) {
+    INFO(id);
+    CHECK(deal(id).error().code == "invalid_value");
+  }
+  for (auto id : {"7.0", "7e0", "7.5"}) {
+    INFO(id);
+    CHECK(deal(id).error().code == "wrong_type");
+  }
 }

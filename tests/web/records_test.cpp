@@ -60,7 +60,9 @@ TEST_CASE("leads and contacts: create, read, update, search, page, delete",
   }
   SECTION("error paths") {
     CHECK(c.get(base + "/999999").status == 404);
-    CHECK(c.get(base + "/abc").status == 404);
+    auto bad = c.get(base + "/abc");
+    CHECK(bad.status == 400);
+    CHECK(bad.code() == "bad_path");
     CHECK(c.patch(base + "/999999", {{"phone", "1"}}).status == 404);
     auto r = c.post(base, {{"first_name", "No last name"}});
     CHECK(r.status == 422);
