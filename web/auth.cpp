@@ -49,15 +49,23 @@ std::optional<credential> credential_of(const http::request& req) {
 }
 
 std::string session_cookie(const std::string& token,
-                           std::chrono::seconds max_age) {
+                           std::chrono::seconds max_age, bool secure) {
   return std::string(session_cookie_name) + "=" + token +
-         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
-         std::to_string(max_age.count());
+         "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "") +
+         "; Max-Age=" + std::to_string(max_age.count());
 }
 
-std::string expired_session_cookie() {
+std::string expired_session_cookie(bool secure) {
   return std::string(session_cookie_name) +
-         "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
+         "=; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "") +
+         "; Max-Age=0";
+}
+
+bool cookies_secure(bool serves_tls, std::string_view public_url) {
+  constexpr std::string_view https = "https://";
+  return serves_tls ||
+         (public_url.size() >= https.size() &&
+          http::iequals(public_url.substr(0, https.size()), https));
 }
 
 bool is_mutating(std::string_view method) {

@@ -23,12 +23,20 @@ std::optional<credential> credential_of(const http::request& req);
 std::string cookie_value(const http::request& req, std::string_view name);
 
 /// Set-Cookie for a new session: HttpOnly (no script reads it),
-/// SameSite=Lax (no cross-site POST carries it), Path=/. Not Secure: the
-/// server speaks plain HTTP behind a TLS-terminating proxy or on loopback.
+/// SameSite=Lax (no cross-site POST carries it), Path=/, and Secure when
+/// browsers reach the server over https (see cookies_secure), so the
+/// cookie never travels over plain HTTP. Not Secure otherwise: on plain
+/// HTTP (loopback, a LAN) a Secure cookie would not come back at all.
 std::string session_cookie(const std::string& token,
-                           std::chrono::seconds max_age);
-/// Set-Cookie that ends the session cookie in the browser.
-std::string expired_session_cookie();
+                           std::chrono::seconds max_age, bool secure);
+/// Set-Cookie that ends the session cookie in the browser; `secure` as for
+/// the session cookie, or the browser keeps the one it has.
+std::string expired_session_cookie(bool secure);
+
+/// Whether the session cookie is Secure: the server serves TLS itself, or
+/// its public URL (where browsers reach it, e.g. behind a proxy that ends
+/// TLS) is https.
+bool cookies_secure(bool serves_tls, std::string_view public_url);
 
 /// GET, HEAD and OPTIONS change nothing; everything else needs the CSRF
 /// header when authenticated by cookie.

@@ -9,35 +9,50 @@ namespace socialcrm::web {
 
 namespace {
 
+bool secure_cookies(const call_ptr& c) {
+  auto& social = c->state.social;
+  return cookies_secure(c->state.tls,
+                        social ? social->public_url : std::string_view());
+}
+
+void signed_in(const call_ptr& c, const sign_in_result& r) {
+  auto res = http::response::make(200, "application/json",
+                                  to_json(r.who, true).dump());
+  res.headers.set("Cache-Control", "no-store");
+  auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(
+      crm_limits{}.session_lifetime);
+  res.headers.add("Set-Cookie",
+                  session_cookie(r.session_token, lifetime, secure_cookies(c)));
+  c->reply(std::move(res));
+}
+
+void refused(const call_ptr& c, const caf::error& err) {
+  if (auto wait = sign_in_retry_after(err)) {
+    auto& ctx = err.context();
+    auto res = error_response(
+        {ctx.get_as<std::string>(0), ctx.get_as<std::string>(1)});
+    res.headers.set("Retry-After", std::to_string(wait->count()));
+    return c->reply(std::move(res));
+  }
+  c->fail(to_error_info(err));
+}
+
 void sign_in(const call_ptr& c) {
   auto req = decode_sign_in(c->body);
   if (!req)
     return c->fail(req.error());
   req->address = c->req.remote_address;
   req->previous_session = cookie_value(c->req, session_cookie_name);
-  ask_or<sign_in_result>(
-      c, c->state.crm,
-      [c](sign_in_result& r) {
-        auto res = http::response::make(200, "application/json",
-                                        to_json(r.who, true).dump());
-        res.headers.set("Cache-Control", "no-store");
-        auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(
-            crm_limits{}.session_lifetime);
-        res.headers.add("Set-Cookie",
-                        session_cookie(r.session_token, lifetime));
-        c->reply(std::move(res));
+  // As ask_or() does, but the raw error reaches refused(): a throttled
+  // sign-in carries how long to wait, which error_info has no room for.
+  c->state.sys.spawn(
+      [c](caf::event_based_actor* self, caf::timespan timeout,
+          sign_in_request r) {
+        self->request(c->state.crm, timeout, signin_atom::value, r)
+            .then([c](sign_in_result& out) { signed_in(c, out); },
+                  [c](caf::error& err) { refused(c, err); });
       },
-      [c](const error_info& e) {
-        auto res = error_response(e);
-        if (res.status == 429)
-          res.headers.set(
-              "Retry-After",
-              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                 crm_limits{}.throttle_window)
-                                 .count()));
-        c->reply(std::move(res));
-      },
-      signin_atom::value, *req);
+      caf::timespan{c->state.limits.actor_timeout}, std::move(*req));
 }
 
 void current_session(const call_ptr& c) {
@@ -54,7 +69,8 @@ void sign_out(const call_ptr& c) {
       [c](bool) {
         http::response res;
         res.status = 204;
-        res.headers.add("Set-Cookie", expired_session_cookie());
+        res.headers.add("Set-Cookie",
+                        expired_session_cookie(secure_cookies(c)));
         c->reply(std::move(res));
       },
       signout_atom::value, c->who.session_id);

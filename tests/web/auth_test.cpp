@@ -5,9 +5,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <csignal>
+#include <fstream>
+#include <thread>
 
 using namespace socialcrm;
 using namespace socialcrm::test;
@@ -22,12 +27,21 @@ json a_lead() {
   return {{"first_name", "Ada"}, {"last_name", "Lovelace"}};
 }
 
-// The status of a sign-in sent from `source`, another loopback address
-// (Linux routes all of 127.0.0.0/8 to the loopback interface), to the
-// server's 127.0.0.1 listener.
-unsigned sign_in_from(const std::string& base, const std::string& source,
-                      const std::string& email, const std::string& password) {
+// A sign-in's answer: status, error code and Retry-After.
+struct sign_in_answer {
+  unsigned status = 0;
+  std::string code;
+  std::string retry_after;
+};
+
+// A sign-in sent from `source`, another loopback address (Linux routes all
+// of 127.0.0.0/8 to the loopback interface), to the server's 127.0.0.1
+// listener: the server sees `source` as the client's address.
+sign_in_answer sign_in_from(const std::string& base, const std::string& source,
+                            const std::string& email,
+                            const std::string& password) {
   namespace net = boost::asio;
+  namespace bhttp = boost::beast::http;
   auto u = http::parse_url(base);
   REQUIRE(u);
   net::io_context ioc;
@@ -35,17 +49,23 @@ unsigned sign_in_from(const std::string& base, const std::string& source,
   s.open(net::ip::tcp::v4());
   s.bind({net::ip::make_address(source), 0});
   s.connect({net::ip::make_address(u->host), u->port});
-  auto body = json{{"email", email}, {"password", password}}.dump();
-  auto req = "POST /api/v1/session HTTP/1.1\r\nHost: " + u->host +
-             "\r\nContent-Type: application/json\r\nContent-Length: " +
-             std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
-             body;
-  net::write(s, net::buffer(req));
-  std::string answer;
-  boost::system::error_code ec;
-  net::read(s, net::dynamic_buffer(answer), ec); // to the close
-  REQUIRE(answer.rfind("HTTP/1.1 ", 0) == 0);
-  return static_cast<unsigned>(std::stoul(answer.substr(9, 3)));
+  bhttp::request<bhttp::string_body> req{bhttp::verb::post, "/api/v1/session",
+                                         11};
+  req.set(bhttp::field::host, u->host);
+  req.set(bhttp::field::content_type, "application/json");
+  req.body() = json{{"email", email}, {"password", password}}.dump();
+  req.prepare_payload();
+  bhttp::write(s, req);
+  boost::beast::flat_buffer buf;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(s, buf, res);
+  sign_in_answer out;
+  out.status = res.result_int();
+  auto body = json::parse(res.body(), nullptr, false);
+  if (body.is_object() && body.contains("error"))
+    out.code = body["error"].value("code", "");
+  out.retry_after = std::string(res[bhttp::field::retry_after]);
+  return out;
 }
 
 } // namespace
@@ -61,6 +81,9 @@ TEST_CASE("signing in sets an HttpOnly SameSite cookie and answers the "
   CHECK_THAT(cookie, Catch::Contains("HttpOnly") &&
                          Catch::Contains("SameSite=Lax") &&
                          Catch::Contains("Path=/"));
+  // Plain HTTP with an http public URL: a Secure cookie would never come
+  // back.
+  CHECK_THAT(cookie, !Catch::Contains("Secure"));
   CHECK(r.body["user"]["email"] == admin_email);
   CHECK(r.body["user"]["super_admin"] == true);
   CHECK(r.body["profile"]["name"] == "Administrator");
@@ -98,38 +121,79 @@ TEST_CASE("a wrong password or an unknown e-mail is refused with 401",
   }
 }
 
-TEST_CASE("repeated failed sign-ins are throttled with 429, even with the "
-          "right password",
+TEST_CASE("a guesser on one address is slowed with growing delays while "
+          "the owner signs in from another address at once",
           "[web][auth][integration]") {
+  // The rule (crm_limits): three free failures per (account, address), then
+  // a wait of 1 s doubling with each failure. The wait depends on the
+  // pair's failures alone, so the test asserts it exactly; it waits only as
+  // long as the server says, and a slow machine merely takes more rounds.
+  constexpr int free_failures = 3;
+  const std::string guesser = "127.0.0.3";
+  const std::string owner = "127.0.0.2";
   server_process server;
-  auto admin = server.admin();
-  auto profiles = admin.get("/api/v1/profiles");
-  std::string standard;
-  for (auto& p : profiles.body["items"])
-    if (p["name"] == "Standard")
-      standard = p["id"];
-  REQUIRE(admin
-              .post("/api/v1/users", {{"email", "bob@example.com"},
-                                      {"name", "Bob"},
-                                      {"password", "bob's password"},
-                                      {"profile_id", standard}})
-              .status == 201);
+  int failures = 0;
+  std::vector<long> waits;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  while (waits.size() < 3 && std::chrono::steady_clock::now() < deadline) {
+    auto r = sign_in_from(server.base(), guesser, admin_email,
+                          "guess " + std::to_string(failures));
+    if (r.status == 401) {
+      ++failures;
+      continue;
+    }
+    REQUIRE(r.status == 429);
+    CHECK(r.code == "too_many_attempts");
+    REQUIRE_FALSE(r.retry_after.empty());
+    auto wait = std::stol(r.retry_after);
+    REQUIRE(failures >= free_failures);
+    // REQUIRE: a wrong wait ends the test before it sleeps that long.
+    REQUIRE(wait == 1L << (failures - free_failures));
+    if (waits.empty() || waits.back() != wait)
+      waits.push_back(wait);
+    // Whatever the guesser has done, the owner gets in at once.
+    CHECK(sign_in_from(server.base(), owner, admin_email, admin_password)
+              .status == 200);
+    if (waits.size() < 3)
+      std::this_thread::sleep_for(std::chrono::seconds(wait));
+  }
+  // On a machine that answers within a second: 1, 2, 4.
+  REQUIRE(waits.size() == 3);
+  CHECK(waits[0] < waits[1]);
+  CHECK(waits[1] < waits[2]);
+  // Every throttled attempt is logged with its address and account, and
+  // never with a password.
+  server.process().signal(SIGTERM);
+  REQUIRE(server.process().wait());
+  auto& log = server.process().err();
+  CHECK_THAT(log, Catch::Contains("sign-in throttled") &&
+                      Catch::Contains(guesser) && Catch::Contains(admin_email));
+  CHECK_THAT(log,
+             !Catch::Contains("guess ") && !Catch::Contains(admin_password));
+}
+
+TEST_CASE("the session cookie is Secure when the public URL is https",
+          "[web][auth][integration]") {
+  temp_dir dir;
+  auto config = dir.file("socialcrm.toml");
+  std::ofstream(config)
+      << "[server]\npublic_url = \"https://crm.example.com\"\n";
+  server_process server({}, true, {"--config", config});
   auto c = server.client();
-  for (int i = 0; i < 5; ++i)
-    CHECK(c.sign_in("bob@example.com", "guess " + std::to_string(i)).status ==
-          401);
-  auto r = c.sign_in("bob@example.com", "bob's password");
-  CHECK(r.status == 429);
-  CHECK(r.code() == "too_many_attempts");
-  CHECK_FALSE(r.raw.headers.value("Retry-After").empty());
-  // The throttle is per account: another account still signs in.
-  CHECK(server.client().sign_in(admin_email, admin_password).status == 200);
+  auto r = c.sign_in(admin_email, admin_password);
+  REQUIRE(r.status == 200);
+  CHECK_THAT(set_cookie_of(r),
+             Catch::Contains("; Secure") && Catch::Contains("HttpOnly"));
+  auto out = c.del("/api/v1/session");
+  REQUIRE(out.status == 204);
+  CHECK_THAT(set_cookie_of(out),
+             Catch::Contains("; Secure") && Catch::Contains("Max-Age=0"));
 }
 
 TEST_CASE("failed sign-ins from one address throttle every account from "
           "that address, and that address alone",
           "[web][auth][integration]") {
-  // The rule today (crm_limits::max_failures_per_address): from 20 failed
+  // The rule (crm_limits::max_failures_per_address): from 20 failed
   // sign-ins of one address within the window on, that address is refused.
   constexpr int address_limit = 20;
   server_process server;
@@ -148,10 +212,11 @@ TEST_CASE("failed sign-ins from one address throttle every account from "
   auto r = server.client().sign_in(admin_email, admin_password);
   CHECK(r.status == 429);
   CHECK(r.code() == "too_many_attempts");
-  CHECK_FALSE(r.raw.headers.value("Retry-After").empty());
+  // Refused for the window (crm_limits::throttle_window).
+  CHECK(r.raw.headers.value("Retry-After") == "900");
   // The same account from another address is not throttled.
-  CHECK(sign_in_from(server.base(), "127.0.0.2", admin_email, admin_password) ==
-        200);
+  CHECK(sign_in_from(server.base(), "127.0.0.2", admin_email, admin_password)
+            .status == 200);
 }
 
 TEST_CASE("signing in again rotates the session and the old cookie stops "
