@@ -1,5 +1,12 @@
 #include "web/metrics.hpp"
 
+#include "storage/secrets.hpp"
+#include "web/api_error.hpp"
+#include "web/auth.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <sstream>
 
 namespace socialcrm::web {
@@ -22,6 +29,42 @@ std::string label(const std::string& v) {
 }
 
 } // namespace
+
+bool is_loopback_address(const std::string& address) {
+  in_addr v4{};
+  if (::inet_pton(AF_INET, address.c_str(), &v4) == 1)
+    return (ntohl(v4.s_addr) >> 24) == 127; // 127.0.0.0/8
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, address.c_str(), &v6) != 1)
+    return false;
+  // A dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d.
+  return IN6_IS_ADDR_LOOPBACK(&v6)
+         || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+}
+
+std::optional<http::response> metrics_refusal(const http::request& req,
+                                              const std::string& token) {
+  if (token.empty()) {
+    if (is_loopback_address(req.remote_address))
+      return std::nullopt;
+    return error_response(
+      403, make_error("metrics_forbidden",
+                      "/metrics answers loopback scrapers only; to scrape "
+                      "from elsewhere set [server] metrics_token_file and "
+                      "send Authorization: Bearer TOKEN"));
+  }
+  auto cred = credential_of(req);
+  if (cred && cred->bearer && storage::secrets_equal(cred->secret, token))
+    return std::nullopt;
+  auto res = error_response(
+    401, make_error("metrics_unauthorized",
+                    cred && cred->bearer
+                      ? "the bearer token is not the metrics token"
+                      : "/metrics needs Authorization: Bearer TOKEN with "
+                        "the token of [server] metrics_token_file"));
+  res.headers.set("WWW-Authenticate", "Bearer realm=\"metrics\"");
+  return res;
+}
 
 void metrics::observe(const std::string& route, const std::string& method,
                       unsigned status, std::chrono::nanoseconds latency) {
@@ -78,7 +121,11 @@ std::string metrics::render(const crm_stats& db,
       << "# HELP socialcrm_live_sends_total Socket sends that carried them "
          "(a burst for one client goes out in one).\n"
          "# TYPE socialcrm_live_sends_total counter\n"
-      << "socialcrm_live_sends_total " << live.sends << "\n";
+      << "socialcrm_live_sends_total " << live.sends << "\n"
+      << "# HELP socialcrm_live_refused_total Live WebSockets refused by "
+         "the total or per-address connection limit.\n"
+         "# TYPE socialcrm_live_refused_total counter\n"
+      << "socialcrm_live_refused_total " << live.refused << "\n";
   out << "# HELP socialcrm_posts_ingested Posts stored, per network.\n"
          "# TYPE socialcrm_posts_ingested gauge\n";
   for (std::size_t i = 0; i < db.post_networks.size(); ++i)

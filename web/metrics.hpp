@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/message.hpp"
 #include "protocol/crm_messages.hpp"
 #include "protocol/messages.hpp"
 
@@ -8,7 +9,9 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -19,6 +22,7 @@ struct live_figures {
   std::uint64_t connections = 0;
   std::uint64_t messages = 0; // text messages written to clients
   std::uint64_t sends = 0;    // socket sends that carried them
+  std::uint64_t refused = 0;  // upgrades refused by a connection limit
 };
 
 /// Request counters and latency histograms by route, method and status,
@@ -49,5 +53,25 @@ private:
   mutable std::mutex mutex_;
   std::map<key, series> series_;
 };
+
+/// Where Prometheus scrapes.
+inline constexpr std::string_view metrics_path = "/metrics";
+
+/// Who may read /metrics. Prometheus convention is a plain GET, so no
+/// sign-in; the figures (routes, sessions, accounts, actors) are still not
+/// for everyone, hence a choice:
+/// - no `[server] metrics_token_file` (`token` empty): loopback peers only;
+///   others get 403 `metrics_forbidden`;
+/// - a token: every scraper sends `Authorization: Bearer TOKEN`, loopback
+///   peers too (behind a reverse proxy on the same host every client is
+///   loopback); a missing or wrong one gets 401 `metrics_unauthorized` with
+///   `WWW-Authenticate: Bearer`. Compared in constant time.
+/// nullopt: the request may scrape; otherwise the answer refusing it.
+std::optional<http::response> metrics_refusal(const http::request& req,
+                                              const std::string& token);
+
+/// Whether `address` (as http::request::remote_address spells it: dotted
+/// IPv4, or IPv6 such as "::1" or "::ffff:127.0.0.1") is a loopback address.
+bool is_loopback_address(const std::string& address);
 
 } // namespace socialcrm::web

@@ -9,6 +9,7 @@
 #include "web/blocking_pool.hpp"
 #include "web/json_body.hpp"
 #include "web/live.hpp"
+#include "web/metrics.hpp"
 #include "web/rate_limiter.hpp"
 #include "web/routes.hpp"
 #include "web/static_files.hpp"
@@ -41,6 +42,44 @@ bool is_json(const http::request& req) {
   return http::iequals(media, "application/json");
 }
 
+// What the UI's pages may do (the browser enforces it): load scripts,
+// styles, images and connections (fetch, the live WebSocket) from this
+// origin only, no inline script or style attribute, no plugins, no <base>
+// rewriting, forms post here only, and no other site may frame the UI
+// (clickjacking). web/static/ is written to pass it as it is, and every
+// browser test fails on a violation (tests/ui/harness.mjs).
+constexpr const char* ui_policy =
+  "default-src 'self'; base-uri 'none'; object-src 'none'; "
+  "form-action 'self'; frame-ancestors 'none'";
+// API answers are data, never a page: nothing may load from them at all.
+constexpr const char* api_policy =
+  "default-src 'none'; base-uri 'none'; form-action 'none'; "
+  "frame-ancestors 'none'";
+// Browsers keep HTTPS for a year once they saw this over TLS; no
+// includeSubDomains: other hosts under the domain are not ours to decide.
+constexpr const char* hsts = "max-age=31536000";
+
+// The headers every answer of the service carries, set here once for all
+// routes, static files and errors. Static files keep their revalidation
+// (no-cache); answers of signed-in routes are never stored by a browser or
+// proxy (no-store), nor is any other API answer unless its route chose.
+void add_security_headers(const call& c, http::response& res) {
+  auto& h = res.headers;
+  bool ui = c.label == "static";
+  h.set("X-Content-Type-Options", "nosniff");
+  h.set("Content-Security-Policy", ui ? ui_policy : api_policy);
+  h.set("X-Frame-Options", "DENY"); // frame-ancestors for older browsers
+  // Full URLs within the site (the UI's own links), none to other sites: a
+  // record's website link must not learn which record linked to it.
+  h.set("Referrer-Policy", "same-origin");
+  if (c.state.tls)
+    h.set("Strict-Transport-Security", hsts);
+  if (c.matched && c.matched->needs_auth)
+    h.set("Cache-Control", "no-store");
+  else if (!ui && !h.has("Cache-Control"))
+    h.set("Cache-Control", "no-store");
+}
+
 void run_handler(const call_ptr& c) {
   try {
     c->matched->handler(c);
@@ -58,21 +97,10 @@ void decode_body_then_run(const call_ptr& c) {
     if (!is_json(c->req))
       return c->fail(make_error("unsupported_media_type",
                                 "send the body as application/json"));
-    if (c->req.body.size() > limits.json_body_limit)
-      return c->fail(make_error("body_too_large",
-                                "a JSON body may have at most " +
-                                    std::to_string(limits.json_body_limit) +
-                                    " bytes"));
-    auto body = parse_json(c->req.body, limits.json_max_depth);
+    auto body = decode_object_body(c->req.body, limits.json_body_limit,
+                                   limits.json_max_depth);
     if (!body)
       return c->fail(body.error());
-    // Every body a route takes is an object: refused here once, no handler
-    // ever sees an array or a number where it reads fields.
-    if (!body->is_object())
-      return c->fail(make_error("expected_object",
-                                std::string("the body must be a JSON object, "
-                                            "not ")
-                                  + body->type_name()));
     c->body = std::move(*body);
   }
   run_handler(c);
@@ -95,7 +123,7 @@ struct service::impl {
       , limiter(opts.limits.rate_burst, opts.limits.rate_per_second,
                 opts.limits.rate_max_clients) {
     state.social = opts.social;
-    state.tls = opts.tls;
+    state.tls = opts.tls || !opts.tls_cert.empty();
     state.metrics_token = opts.metrics_token;
     if (state.social && state.social->sources) {
       pool = std::make_unique<blocking_pool>(state.social->sources->db_path);
@@ -104,7 +132,14 @@ struct service::impl {
   }
 
   void handle(http::request req, http::responder respond) {
-    auto c = std::make_shared<call>(state, std::move(req), std::move(respond));
+    auto c = std::make_shared<call>(state, std::move(req), http::responder{});
+    // Every answer leaves through here. The call owns the responder and
+    // only its reply() calls it, so the call outlives each use of `self`.
+    c->respond = [self = c.get(),
+                  out = std::move(respond)](http::response res) {
+      add_security_headers(*self, res);
+      out(std::move(res));
+    };
     if (!limiter.allow(c->req.remote_address)) {
       auto res = error_response(make_error(
           "rate_limited", "too many requests from this address; slow down"));
@@ -119,6 +154,9 @@ struct service::impl {
     c->matched = m.found;
     c->label = m.found->pattern;
     c->params = std::move(m.params);
+    if (c->label == metrics_path)
+      if (auto refused = metrics_refusal(c->req, state.metrics_token))
+        return c->reply(std::move(*refused));
     if (!c->matched->needs_auth)
       return decode_body_then_run(c);
     auto cred = credential_of(c->req);
@@ -202,15 +240,25 @@ std::uint16_t service::start(const std::string& host, std::uint16_t port) {
         self->handle(std::move(req), std::move(res));
       },
       make_live_upgrade(impl_->state));
+  auto& o = impl_->opts;
+  if (!o.tls_cert.empty())
+    impl_->server->use_tls(o.tls_cert, o.tls_key);
   auto bound = impl_->server->start(host, port);
   auto& social = impl_->state.social;
   if (social && social->public_url.empty()) {
     auto shown = host == "0.0.0.0" || host == "::" ? std::string("127.0.0.1")
                  : host.find(':') != std::string::npos ? "[" + host + "]"
                                                         : host;
-    social->public_url = "http://" + shown + ":" + std::to_string(bound);
+    social->public_url = (impl_->server->tls() ? "https://" : "http://")
+                         + shown + ":" + std::to_string(bound);
   }
   return bound;
+}
+
+void service::reload_tls() {
+  auto& o = impl_->opts;
+  if (impl_->server && !o.tls_cert.empty())
+    impl_->server->use_tls(o.tls_cert, o.tls_key);
 }
 
 void service::stop() {

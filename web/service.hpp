@@ -28,8 +28,13 @@ struct service_options {
   /// The listener serves TLS (`[server] tls_cert`): the session cookie is
   /// Secure and answers carry Strict-Transport-Security.
   bool tls = false;
-  /// Bearer token that lets a non-loopback scraper read /metrics
-  /// (`[server] metrics_token_file`); empty: loopback peers only.
+  /// PEM certificate chain and key the listener serves HTTPS/WSS with;
+  /// empty: plain HTTP. start() loads them, reload_tls() again.
+  std::string tls_cert;
+  std::string tls_key;
+  /// Bearer token every /metrics scraper must send, loopback ones too
+  /// (`[server] metrics_token_file`); empty: loopback peers only
+  /// (web/metrics.hpp metrics_refusal).
   std::string metrics_token;
 };
 
@@ -51,6 +56,12 @@ public:
   /// Listens on host:port (0: any free port) and returns the bound port.
   /// Throws std::system_error when it cannot bind.
   std::uint16_t start(const std::string& host, std::uint16_t port);
+
+  /// Loads service_options::tls_cert/tls_key again (SIGHUP after a
+  /// certificate renewal): connections accepted afterwards use the new
+  /// files, open ones keep theirs. Throws std::system_error naming the file
+  /// that cannot be loaded; the files in use stay in use then.
+  void reload_tls();
 
   /// Stops taking requests (answers in flight finish within the server's
   /// grace period), then stops the CRM actor. Safe to call twice.

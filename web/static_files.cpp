@@ -103,7 +103,7 @@ static_files::serve(std::string_view path,
       http::response::make(200, std::string(content_type(file)), body.str());
   res.headers.set("ETag", etag);
   res.headers.set("Cache-Control", cache);
-  res.headers.set("X-Content-Type-Options", "nosniff");
+  // nosniff, the CSP and the other security headers: web/service.cpp.
   return res;
 }
 

@@ -11,9 +11,10 @@ namespace socialcrm::web {
 
 /// Serves the UI's files from one directory: content types by extension,
 /// validators (ETag from size and modification time, 304 on a match),
-/// caching (HTML revalidated on every load so a new UI shows at once;
-/// other assets cached for an hour), and no way out of the directory:
-/// "..", backslashes, NUL and symlinks leading outside are refused.
+/// caching (every file revalidated on each load, so a new UI shows at
+/// once), and no way out of the directory: "..", backslashes, NUL and
+/// symlinks leading outside are refused. Security headers (CSP, nosniff)
+/// are the service's, set on every answer in web/service.cpp.
 class static_files {
 public:
   explicit static_files(std::filesystem::path root);

@@ -167,21 +167,59 @@ export async function startServer(binary, { simUrl, dataDir, listen = '127.0.0.1
   return { child, url: line.slice(line.indexOf('http://')).trim() };
 }
 
+/** What the server's pages must be served with (web/service.cpp ui_policy). */
+const UI_POLICY = [/(^|;)\s*default-src 'self'\s*(;|$)/, /(^|;)\s*frame-ancestors 'none'\s*(;|$)/];
+
+/**
+ * Reports every Content-Security-Policy violation in the page to the test:
+ * the browser fires `securitypolicyviolation` for each (blocked inline
+ * script, style attribute, foreign load), before any page script runs.
+ */
+function reportCspViolations() {
+  document.addEventListener('securitypolicyviolation', (e) => {
+    const where = e.sourceFile ? ` at ${e.sourceFile}:${e.lineNumber}` : '';
+    window.__socialcrmCspViolation(`${e.effectiveDirective} refused ${e.blockedURI || '(inline)'}${where}${e.sample ? ` (${e.sample})` : ''}`);
+  }, true);
+}
+
 /**
  * What went wrong inside the pages: every uncaught exception and every
- * console error, unless the test declared it (allow()) as what it provokes.
+ * console error, unless the test declared it (allow()) as what it provokes;
+ * and every Content-Security-Policy violation, or a page of the server
+ * served without the UI's policy, which no declaration covers: the UI must
+ * run under its policy as it is (issue 21).
  */
 class PageErrors {
-  constructor() { this.seen = []; this.allowed = []; }
+  constructor() { this.seen = []; this.allowed = []; this.csp = []; }
 
-  watch(page, index) {
+  /** Before the context's first page: violations reach the test. */
+  async watchContext(context) {
+    await context.exposeBinding('__socialcrmCspViolation', ({ page }, text) => {
+      this.csp.push(`CSP violation in ${page ? page.url() : 'a page'}: ${text}`);
+    });
+    await context.addInitScript(reportCspViolations);
+  }
+
+  watch(page, index, serverOrigin) {
     const where = () => `page ${index} (${page.url()})`;
     page.on('pageerror', (e) => this.seen.push(`uncaught ${e.name || 'error'} in ${where()}: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() !== 'error') return;
       const at = m.location();
       const source = at && at.url ? ` at ${at.url}${at.lineNumber !== undefined ? `:${at.lineNumber + 1}` : ''}` : '';
-      this.seen.push(`console error in ${where()}: ${m.text()}${source}`);
+      const text = `console error in ${where()}: ${m.text()}${source}`;
+      if (/Content.Security.Policy/i.test(m.text())) this.csp.push(text);
+      else this.seen.push(text);
+    });
+    // No violation is only worth something if the policy was in force.
+    page.on('response', (r) => {
+      if (r.request().resourceType() !== 'document' || new URL(r.url()).origin !== serverOrigin()) return;
+      // A redirect (the OAuth callback's) renders nothing: the page it
+      // leads to is checked when it arrives.
+      if (r.status() >= 300 && r.status() < 400) return;
+      const policy = r.headers()['content-security-policy'] || '';
+      if (!UI_POLICY.every((re) => re.test(policy)))
+        this.csp.push(`${r.url()} was served without the UI's Content-Security-Policy (got "${policy}")`);
     });
   }
 
@@ -190,9 +228,9 @@ class PageErrors {
     this.allowed.push({ pattern, why });
   }
 
-  /** The errors no declaration covers. */
+  /** The errors no declaration covers, CSP violations first. */
   unexpected() {
-    return this.seen.filter((e) => !this.allowed.some((a) => a.pattern.test(e)));
+    return [...this.csp, ...this.seen.filter((e) => !this.allowed.some((a) => a.pattern.test(e)))];
   }
 
   /** Throws naming every unexpected error; lists the provoked ones. */
@@ -212,7 +250,8 @@ class PageErrors {
  * allowPageError(pattern, why), allowFailedRequest(path, status, why)}. An
  * uncaught exception or console error in any page fails the test at the
  * end, naming it, unless the test declared it as what it provokes on
- * purpose (a refused request, say). Exit code 0 on success, 1 with the
+ * purpose (a refused request, say). A Content-Security-Policy violation, or
+ * a page served without the UI's policy, always fails it. Exit code 0 on success, 1 with the
  * error and a screenshot otherwise.
  */
 export async function run(name, body) {
@@ -246,9 +285,10 @@ export async function run(name, body) {
       get server() { return server; },
       async newPage(viewport = { width: 1280, height: 860 }) {
         const context = await browser.newContext({ viewport, baseURL: server.url });
+        await errors.watchContext(context);
         const page = await context.newPage();
         page.setDefaultTimeout(WAIT_MS);
-        errors.watch(page, pages.length);
+        errors.watch(page, pages.length, () => new URL(server.url).origin);
         pages.push(page);
         return page;
       },

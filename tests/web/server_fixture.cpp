@@ -90,6 +90,32 @@ server_process::server_process(std::vector<std::string> env, bool with_admin,
     throw std::runtime_error("server not ready: " + proc_->err());
 }
 
+server_process::server_process(const serve_setup& setup)
+    : data_(dir_.file("data")) {
+  auto env = setup.env;
+  if (setup.with_admin) {
+    env.push_back(std::string("SOCIALCRM_ADMIN_EMAIL=") + admin_email);
+    env.push_back(std::string("SOCIALCRM_ADMIN_PASSWORD=") + admin_password);
+  }
+  std::vector<std::string> argv{SOCIALCRM_BINARY, "serve", "--data", data_,
+                                "--listen", setup.listen};
+  argv.insert(argv.end(), setup.extra_args.begin(), setup.extra_args.end());
+  proc_ = std::make_unique<child_process>(argv, env);
+  auto line = proc_->wait_for_line("socialcrm listening on ");
+  if (!line)
+    throw std::runtime_error("server did not start: " + proc_->err());
+  base_ = line->substr(line->find("http")); // http:// or https://
+  while (!base_.empty() && (base_.back() == '\n' || base_.back() == '\r'))
+    base_.pop_back();
+  if (!proc_->wait_for_line("socialcrm ready"))
+    throw std::runtime_error("server not ready: " + proc_->err());
+}
+
+std::uint16_t server_process::port() const {
+  return static_cast<std::uint16_t>(
+    std::stoi(base_.substr(base_.rfind(':') + 1)));
+}
+
 server_process::~server_process() {
   proc_->signal(SIGTERM);
   proc_->wait();

@@ -73,6 +73,18 @@ private:
   http::client http_;
 };
 
+/// How to start `socialcrm serve` when the defaults do not fit: another
+/// listen address (0.0.0.0:0 so a test can connect from a non-loopback
+/// address), a config file among `extra_args` (`--config PATH`). Not an
+/// aggregate, so a braced env list still picks the other constructor.
+struct serve_setup {
+  serve_setup() = default;
+  std::string listen = "127.0.0.1:0";
+  std::vector<std::string> env;
+  bool with_admin = true;
+  std::vector<std::string> extra_args;
+};
+
 class server_process {
 public:
   /// Starts `socialcrm serve` on a fresh data directory and port 0 with the
@@ -82,7 +94,14 @@ public:
   explicit server_process(std::vector<std::string> env = {},
                           bool with_admin = true,
                           std::vector<std::string> extra_args = {});
+  /// The same with `setup.listen` instead of 127.0.0.1:0; base() then names
+  /// the address serve printed (0.0.0.0 for a wildcard listener; https://
+  /// when `extra_args` give it --tls-cert and --tls-key).
+  explicit server_process(const serve_setup& setup);
   ~server_process();
+
+  /// The port serve is listening on.
+  std::uint16_t port() const;
 
   const std::string& base() const { return base_; }
   std::string db_path() const;
