@@ -29,7 +29,7 @@ void setup_logging() {
 } // namespace
 
 int main(int argc, char** argv) {
-  block_stop_signals();
+  block_signals();
   setup_logging();
 
   CLI::App app{"socialcrm: a self-hosted social CRM server"};
@@ -49,6 +49,11 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--sim-url", serve.sim_url, "point every network at one emulator");
   serve_cmd->add_option("--poll-interval", serve.poll_interval,
                         "seconds between polls when rate limits allow");
+  serve_cmd->add_option("--tls-cert", serve.tls_cert,
+                        "PEM certificate chain: serve https and wss "
+                        "(with --tls-key; SIGHUP reloads both)");
+  serve_cmd->add_option("--tls-key", serve.tls_key,
+                        "PEM private key of --tls-cert (mode 0600)");
 
   sim_flags sim;
   auto* sim_cmd = app.add_subcommand("sim", "run the network emulator");

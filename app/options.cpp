@@ -16,20 +16,34 @@ std::string endpoint::to_string() const {
   return host + ":" + std::to_string(port);
 }
 
-expected<std::string> read_secret_file(const std::string& path) {
+namespace {
+
+// Why `path` is no file for a secret: missing, not a regular file, or open
+// to group or other; nullopt when it is one.
+std::optional<error_info> private_file_error(const std::string& path,
+                                             const std::string& code) {
   struct ::stat st{};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-    return make_error("bad_secret_file", path + " is not a readable file");
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    return make_error("bad_secret_file",
-                      path + " may be read by others (mode "
-                        + [&] {
-                            char m[8];
-                            std::snprintf(m, sizeof m, "%04o",
-                                          static_cast<unsigned>(st.st_mode & 07777));
-                            return std::string(m);
-                          }()
-                        + "): chmod 600 it");
+    return make_error(code, path + " is not a readable file");
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o",
+                  static_cast<unsigned>(st.st_mode & 07777));
+    return make_error(code, path + " may be read by others (mode "
+                              + std::string(mode) + "): chmod 600 it");
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<error_info> check_private_key_file(const std::string& path) {
+  return private_file_error(path, "bad_tls_key");
+}
+
+expected<std::string> read_secret_file(const std::string& path) {
+  if (auto err = private_file_error(path, "bad_secret_file"))
+    return *err;
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
@@ -189,6 +203,11 @@ std::optional<error_info> read_config(const std::string& path,
                                         + token.error().message);
     out.metrics_token = *token;
   }
+  // Checked with the flags once both are merged (resolve()).
+  if (auto cert = cfg["server"]["tls_cert"].value<std::string>())
+    out.tls_cert = *cert;
+  if (auto key = cfg["server"]["tls_key"].value<std::string>())
+    out.tls_key = *key;
   if (auto node = cfg["storage"]["max_size_mb"]) {
     auto n = node.value<std::int64_t>();
     if (!n || *n < 0 || *n > max_database_mb)
@@ -265,6 +284,23 @@ expected<serve_options> resolve(const serve_flags& flags) {
                                          + ": URL must start with http:// or "
                                            "https://");
     out.network_urls[*net] = url;
+  }
+  if (!flags.tls_cert.empty())
+    out.tls_cert = flags.tls_cert;
+  if (!flags.tls_key.empty())
+    out.tls_key = flags.tls_key;
+  if (out.tls_cert.empty() != out.tls_key.empty())
+    return make_error("bad_tls",
+                      "--tls-cert and --tls-key ([server] tls_cert and "
+                      "tls_key) go together: give both files or neither");
+  if (!out.tls_cert.empty()) {
+    struct ::stat st{};
+    if (::stat(out.tls_cert.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+      return make_error("bad_tls_cert",
+                        "TLS certificate " + out.tls_cert
+                          + " is not a readable file");
+    if (auto err = check_private_key_file(out.tls_key))
+      return make_error(err->code, "TLS key " + err->message);
   }
   if (flags.poll_interval)
     out.poll_interval_s = *flags.poll_interval;

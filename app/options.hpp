@@ -27,6 +27,12 @@ inline constexpr std::size_t max_secret_length = 512;
 /// (`bad_secret_file` otherwise, naming the mode and the fix).
 expected<std::string> read_secret_file(const std::string& path);
 
+/// Checks the private key file of [server] tls_key / --tls-key: a regular
+/// file no group or other may access (`bad_tls_key` otherwise, naming the
+/// file, its mode and the fix). Whether it holds a key that matches the
+/// certificate is for OpenSSL to say (http::check_tls_files).
+std::optional<error_info> check_private_key_file(const std::string& path);
+
 /// Parses "HOST:PORT" ("[::1]:80" for IPv6); port 0 is allowed (any free).
 expected<endpoint> parse_endpoint(const std::string& text);
 
@@ -62,6 +68,12 @@ struct serve_options {
   /// from [server] metrics_token_file (mode 0600 or stricter); "" =
   /// loopback peers only.
   std::string metrics_token;
+  /// PEM certificate chain and private key ([server] tls_cert / tls_key,
+  /// --tls-cert / --tls-key, both or neither): serve speaks HTTPS and WSS
+  /// itself and reloads both files on SIGHUP; "" = plain HTTP (behind a
+  /// TLS-terminating proxy, with public_url).
+  std::string tls_cert;
+  std::string tls_key;
   /// [storage] max_size_mb: the database refuses writes that would grow it
   /// beyond this (507 storage_full), so one runaway cannot fill a disk
   /// other services share; 0 = no cap but the disk.
@@ -128,6 +140,8 @@ struct serve_flags {
   std::vector<std::string> networks; // NAME=URL
   std::string sim_url;
   std::optional<double> poll_interval;
+  std::string tls_cert; // --tls-cert FILE
+  std::string tls_key;  // --tls-key FILE
 };
 
 /// Reads the config file (if any), applies the flags over it and checks

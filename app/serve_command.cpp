@@ -7,8 +7,10 @@
 #include "app/demo.hpp"
 #include "app/ingestion.hpp"
 #include "app/signals.hpp"
+#include "http/server.hpp"
 #include "networks/oauth.hpp"
 #include "sim/emulator.hpp"
+#include "storage/data_dir.hpp"
 #include "storage/database.hpp"
 #include "web/bootstrap.hpp"
 #include "web/service.hpp"
@@ -39,18 +41,44 @@ void stop_actors(const std::vector<caf::actor>& actors) {
 }
 
 std::string database_path(const serve_options& opts) {
-  return (std::filesystem::path(opts.data_dir) / "socialcrm.db").string();
+  return (std::filesystem::path(opts.data_dir) / storage::database_file_name)
+    .string();
+}
+
+// SIGHUP: the certificate and key again, for new connections (open ones
+// keep theirs). A file that cannot be used leaves the old ones serving.
+void on_reload(web::service& web_server, const serve_options& opts) {
+  if (opts.tls_cert.empty()) {
+    spdlog::info("SIGHUP received: nothing to reload (no [server] tls_cert)");
+    return;
+  }
+  try {
+    web_server.reload_tls();
+    spdlog::info("TLS certificate reloaded from {} and {}", opts.tls_cert,
+                 opts.tls_key);
+  } catch (const std::exception& e) {
+    spdlog::error("TLS certificate not reloaded, the previous one still "
+                  "serves: {}",
+                  e.what());
+  }
 }
 
 } // namespace
 
 int run_serve(const serve_options& given) {
   auto opts = given;
-  std::error_code ec;
-  std::filesystem::create_directories(opts.data_dir, ec);
-  if (ec) {
-    spdlog::error("cannot create data directory {}: {}", opts.data_dir,
-                  ec.message());
+  // The TLS files first: a bad one stops serve before anything is written.
+  if (!opts.tls_cert.empty()) {
+    try {
+      http::check_tls_files(opts.tls_cert, opts.tls_key);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "socialcrm serve: %s [bad_tls]\n", e.what());
+      return 2;
+    }
+  }
+  // 0700, its files 0600: the database holds every contact.
+  if (auto err = storage::prepare_data_dir(opts.data_dir)) {
+    spdlog::error("cannot create data directory {}: {}", opts.data_dir, *err);
     return 2;
   }
   // Sign-in needs a super administrator: from the environment or the demo.
@@ -149,14 +177,20 @@ int run_serve(const serve_options& given) {
     web_opts.social->hub = hub;
     web_opts.social->public_url = opts.public_url;
     web_opts.metrics_token = opts.metrics_token;
+    web_opts.tls_cert = opts.tls_cert;
+    web_opts.tls_key = opts.tls_key;
+    web_opts.tls = !opts.tls_cert.empty();
     web_server = std::make_unique<web::service>(sys, path, classifier, registry,
                                                 std::move(web_opts));
     auto port = web_server->start(opts.listen.host, opts.listen.port);
     auto host = opts.listen.host.find(':') == std::string::npos
                   ? opts.listen.host
                   : "[" + opts.listen.host + "]";
-    std::printf("socialcrm listening on http://%s:%u\n", host.c_str(),
+    std::printf("socialcrm listening on %s://%s:%u\n",
+                opts.tls_cert.empty() ? "http" : "https", host.c_str(),
                 static_cast<unsigned>(port));
+    if (!opts.tls_cert.empty())
+      spdlog::info("serving TLS with {} (SIGHUP reloads it)", opts.tls_cert);
   } catch (const std::exception& e) {
     spdlog::error("cannot serve HTTP on {}: {}", opts.listen.to_string(),
                   e.what());
@@ -169,7 +203,9 @@ int run_serve(const serve_options& given) {
   std::printf("socialcrm ready: data %s\n", opts.data_dir.c_str());
   std::fflush(stdout);
 
-  auto sig = wait_for_stop_signal();
+  auto sig = wait_for_signal();
+  for (; sig == SIGHUP; sig = wait_for_signal())
+    on_reload(*web_server, opts);
   spdlog::info("{} received: draining actors and closing the database",
                sig == SIGINT ? "SIGINT" : "SIGTERM");
   // HTTP first: new requests are refused, answers in flight finish.

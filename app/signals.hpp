@@ -2,12 +2,17 @@
 
 namespace socialcrm::app {
 
-/// Blocks SIGINT and SIGTERM in the calling thread; threads started later
-/// inherit the mask, so only wait_for_stop_signal() ever sees them. Call it
+/// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread; threads started
+/// later inherit the mask, so only the waits below ever see them. Call it
 /// first thing in main().
-void block_stop_signals();
+void block_signals();
 
-/// Waits for SIGINT or SIGTERM and returns its number.
+/// Waits for SIGINT, SIGTERM or SIGHUP and returns its number: SIGHUP
+/// asks serve to reload its TLS files, the others to stop.
+int wait_for_signal();
+
+/// Waits for SIGINT, SIGTERM or SIGHUP (all of which stop a process that
+/// reloads nothing) and returns its number.
 int wait_for_stop_signal();
 
 } // namespace socialcrm::app

@@ -96,15 +96,21 @@ server::server(server_limits limits, handler h, upgrade_handler u)
   : impl_(std::make_shared<impl>()) {
   impl_->state.limits = limits;
   impl_->state.on_request = std::move(h);
-  impl_->state.on_upgrade = std::move(u);
+  if (u)
+    impl_->state.on_upgrade = std::make_shared<upgrade_handler>(std::move(u));
+  impl_->state.owner = impl_;
 }
 
 server::~server() {
   stop();
 }
 
-void server::use_tls(const std::string& cert_chain_file,
-                     const std::string& key_file) {
+namespace {
+
+// A server context with the certificate chain and key (which OpenSSL
+// checks against the certificate); throws naming the file at fault.
+std::shared_ptr<net::ssl::context> make_tls_context(
+  const std::string& cert_chain_file, const std::string& key_file) {
   namespace ssl = net::ssl;
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
   boost::system::error_code ec;
@@ -119,7 +125,21 @@ void server::use_tls(const std::string& cert_chain_file,
     throw std::system_error(ec, "cannot load TLS certificate " + cert_chain_file);
   ctx->use_private_key_file(key_file, ssl::context::pem, ec);
   if (ec)
-    throw std::system_error(ec, "cannot load TLS key " + key_file);
+    throw std::system_error(ec, "cannot load TLS key " + key_file
+                                  + " (for " + cert_chain_file + ")");
+  return ctx;
+}
+
+} // namespace
+
+void check_tls_files(const std::string& cert_chain_file,
+                     const std::string& key_file) {
+  make_tls_context(cert_chain_file, key_file);
+}
+
+void server::use_tls(const std::string& cert_chain_file,
+                     const std::string& key_file) {
+  auto ctx = make_tls_context(cert_chain_file, key_file);
   std::lock_guard guard{impl_->state.tls_mutex};
   impl_->state.tls = std::move(ctx);
 }
@@ -177,6 +197,14 @@ void server::stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   for (auto& sess : s.live_sessions())
     sess->close();
+  // The upgrade handler's owner ends the WebSockets it took, while the I/O
+  // threads still run those on TLS streams (their io_context is ours).
+  std::shared_ptr<upgrade_handler> upgrader;
+  {
+    std::lock_guard guard{s.state.upgrade_mutex};
+    upgrader.swap(s.state.on_upgrade);
+  }
+  upgrader.reset();
   {
     std::lock_guard guard{s.state.life->mutex};
     s.state.life->alive = false;

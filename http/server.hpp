@@ -67,6 +67,13 @@ struct upgrade; // http/upgrade.hpp: the socket and the Beast request
 /// no upgrade handler is set, such requests reach the normal handler.
 using upgrade_handler = std::function<void(upgrade&)>;
 
+/// Loads a PEM certificate chain and its private key the way
+/// server::use_tls() does, without serving them: whether both can be read
+/// and the key matches the certificate. Throws std::system_error naming
+/// the file at fault.
+void check_tls_files(const std::string& cert_chain_file,
+                     const std::string& key_file);
+
 class server {
 public:
   server(server_limits limits, handler h, upgrade_handler u = {});

@@ -58,6 +58,7 @@ session<Stream>::session(net::ip::tcp::socket socket, server_state& state,
                          std::string peer_key)
   : tls_(std::move(tls)),
     stream_(open_stream<Stream>(std::move(socket), tls_.get())),
+    executor_(stream_.get_executor()),
     state_(state),
     peer_key_(std::move(peer_key)) {
   ++state_.open;
@@ -77,7 +78,7 @@ beast::tcp_stream& session<Stream>::tcp() {
 
 template <class Stream>
 void session<Stream>::run() {
-  net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+  net::dispatch(executor_, [self = this->shared_from_this()] {
     if constexpr (std::is_same_v<Stream, tls_stream>) {
       // The handshake shares the first request's deadline: a peer that
       // opens a socket and says nothing must not hold it.
@@ -100,7 +101,7 @@ void session<Stream>::on_handshake(beast::error_code ec) {
 
 template <class Stream>
 void session<Stream>::stop() {
-  net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+  net::post(executor_, [self = this->shared_from_this()] {
     self->keep_alive_ = false;
     if (!self->busy_)
       self->do_close();
@@ -109,7 +110,7 @@ void session<Stream>::stop() {
 
 template <class Stream>
 void session<Stream>::close() {
-  net::post(stream_.get_executor(),
+  net::post(executor_,
             [self = this->shared_from_this()] { self->do_close(); });
 }
 
@@ -166,14 +167,20 @@ template <class Stream>
 void session<Stream>::dispatch(bhttp::request<bhttp::string_body> req) {
   // The handler decides how long it takes; the idle timeout is for reads.
   tcp().expires_never();
-  if constexpr (std::is_same_v<Stream, plain_stream>) {
-    // WebSockets are served on plain listeners only (the emulator's https
-    // listeners speak REST alone); over TLS an upgrade request reaches the
-    // normal handler, which refuses it.
-    if (state_.on_upgrade && beast::websocket::is_upgrade(req)) {
-      upgrade u{stream_.release_socket(), std::move(req)};
-      closed_ = true; // the socket now belongs to the upgrade handler
-      state_.on_upgrade(u);
+  if (beast::websocket::is_upgrade(req)) {
+    if (auto on_upgrade = state_.upgrader()) {
+      closed_ = true; // the connection now belongs to the upgrade handler
+      if constexpr (std::is_same_v<Stream, plain_stream>) {
+        upgrade u{stream_.release_socket(), std::move(req), nullptr, nullptr};
+        (*on_upgrade)(u);
+      } else {
+        // The TLS session cannot leave its stream: the stream goes whole,
+        // with what keeps its io_context.
+        upgrade u{net::ip::tcp::socket(executor_), std::move(req),
+                  std::make_unique<tls_stream>(std::move(stream_)),
+                  state_.owner.lock()};
+        (*on_upgrade)(u);
+      }
       return;
     }
   }
@@ -198,7 +205,7 @@ void session<Stream>::dispatch(bhttp::request<bhttp::string_body> req) {
   auto pending = std::make_shared<pending_answer>();
   pending->owner = this->weak_from_this();
   pending->life = state_.life;
-  pending->executor = stream_.get_executor();
+  pending->executor = executor_;
   responder respond = [pending](response res) {
     pending->answer([res = std::move(res)](std::shared_ptr<session_base> s) mutable {
       s->send(std::move(res));

@@ -36,7 +36,13 @@ struct lifeline {
 struct server_state {
   server_limits limits;
   handler on_request;
-  upgrade_handler on_upgrade;
+  /// The upgrade handler; stop() destroys it (whoever owns WebSockets
+  /// ends them) while the I/O threads still run, so it is read under
+  /// `upgrade_mutex`.
+  std::mutex upgrade_mutex;
+  std::shared_ptr<upgrade_handler> on_upgrade;
+  /// The server's impl, for upgrades that keep its io_context (TLS).
+  std::weak_ptr<void> owner;
   std::shared_ptr<lifeline> life = std::make_shared<lifeline>();
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open{0};
@@ -50,6 +56,11 @@ struct server_state {
   std::shared_ptr<boost::asio::ssl::context> tls_context() {
     std::lock_guard guard{tls_mutex};
     return tls;
+  }
+
+  std::shared_ptr<upgrade_handler> upgrader() {
+    std::lock_guard guard{upgrade_mutex};
+    return on_upgrade;
   }
 };
 
@@ -102,6 +113,8 @@ private:
 
   std::shared_ptr<boost::asio::ssl::context> tls_; // keeps tls streams' context
   Stream stream_;
+  // stream_'s, kept apart: a TLS upgrade moves the stream away.
+  boost::asio::any_io_executor executor_;
   boost::beast::flat_buffer buffer_;
   std::optional<
     boost::beast::http::request_parser<boost::beast::http::string_body>>

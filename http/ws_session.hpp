@@ -14,6 +14,10 @@
 // serial without strands, and a round of writes to many connections is
 // walked by every thread in parallel.
 //
+// Connections on a TLS listener keep their TLS stream, which cannot leave
+// the HTTP server's io_context: their handlers run on the HTTP server's
+// threads (a strand each), and they stay out of the lanes' write rounds.
+//
 // Per connection: one read loop (messages over `read_message_max` close
 // the connection, as RFC 6455 allows), at most one write in flight, and a
 // bounded queue of shared immutable strings (one message text may be
@@ -24,6 +28,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -86,6 +91,17 @@ struct ws_limits {
   /// Open WebSockets at once; beyond it new ones are refused with 503,
   /// so a flood of sockets cannot exhaust file descriptors.
   std::size_t max_connections = 10000;
+  /// Open WebSockets one peer address may hold; beyond it new ones are
+  /// refused with 429 `too_many_live_connections`. A person has a tab or
+  /// two per device, an office behind one NAT a few hundred people: 500
+  /// fits them, and one address (a script opening sockets in a loop)
+  /// cannot take more than a twentieth of max_connections from everyone
+  /// else.
+  std::size_t max_connections_per_address = 500;
+  /// Whether loopback peers are limited per address too. Off by default,
+  /// as http::server_limits::limit_loopback: behind a reverse proxy on the
+  /// same host every client is 127.0.0.1, and the proxy limits its own.
+  bool limit_loopback = false;
   /// On stop, how long closing handshakes may take before sockets are
   /// closed hard.
   std::chrono::milliseconds stop_grace{std::chrono::milliseconds(500)};
@@ -209,13 +225,18 @@ public:
 
   /// Completes the handshake and starts reading. `callbacks` are called on
   /// the connection's I/O thread (different connections' callbacks may run
-  /// at once, on different threads). Returns null (and answers 503) beyond
-  /// `max_connections` or after stop().
+  /// at once, on different threads). Returns null (and calls on_closed)
+  /// when it refuses instead: 503 `too_many_connections` beyond
+  /// `max_connections` or after stop(), 429 `too_many_live_connections`
+  /// beyond `max_connections_per_address`.
   std::shared_ptr<ws_connection> accept(const std::shared_ptr<ws_pending>& p,
                                         ws_callbacks callbacks);
 
   /// Open connections right now.
   std::size_t connections() const;
+
+  /// Upgrades accept() refused because of a limit, since the start.
+  std::uint64_t refused() const;
 
   /// Since the start: texts written to clients (each text of a batch
   /// counts), and the sends to their sockets that carried them (with

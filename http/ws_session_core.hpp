@@ -4,6 +4,7 @@
 // by ws_session.cpp (one connection) and ws_session_endpoint.cpp (the
 // io_context, its thread and the open connections).
 
+#include "http/upgrade.hpp"
 #include "http/ws_corked_socket.hpp"
 #include "http/ws_session.hpp"
 
@@ -14,13 +15,13 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/websocket/stream.hpp>
 
 #include <atomic>
 #include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace socialcrm::http {
@@ -77,6 +78,10 @@ struct ws_core {
   std::atomic<std::uint64_t> messages_sent{0}; // ws_endpoint::sent()
   std::atomic<std::uint64_t> socket_sends{0};
   std::atomic<std::size_t> next_lane{0}; // round robin over lanes
+  std::atomic<std::uint64_t> refused{0};  // ws_endpoint::refused()
+  /// Open connections per peer address (limits.max_connections_per_address),
+  /// under `mutex`; addresses with none are erased.
+  std::unordered_map<std::string, std::size_t> per_address;
   // Last: destroying an io_context destroys queued handlers, which may
   // end sessions that still touch the members above.
   std::vector<std::unique_ptr<ws_lane>> lanes;
@@ -88,38 +93,33 @@ struct ws_core {
   ws_lane& pick_lane();
 };
 
-// One WebSocket from upgrade to close. Everything but the queue runs on
-// the I/O thread; the queue is shared with pushing threads.
+// One WebSocket from upgrade to close, whatever its stream: the queue
+// and the state every stream shares. Everything but the queue runs on the
+// connection's I/O thread (its lane's, or for TLS its strand on the HTTP
+// server's threads); the queue is shared with pushing threads. The stream
+// and what runs on it are in ws_session.cpp (ws_stream_session<Layer>), the
+// one translation unit that instantiates Beast's WebSocket.
 struct ws_connection::impl : std::enable_shared_from_this<impl> {
   enum class phase { pending, accepting, open, closing, done };
 
-  impl(ws_core& c, ws_lane& l, corked_socket::socket_type s)
-    : owner(c), lane(l), ws(std::move(s)) {
-    ws.next_layer().count_sends_in(&c.socket_sends);
-  }
+  explicit impl(ws_core& c) : owner(c) {}
+  impl(const impl&) = delete;
+  impl& operator=(const impl&) = delete;
 
-  corked_socket::socket_type& socket() { return ws.next_layer().next_layer(); }
-
-  ~impl() {
+  virtual ~impl() {
     // A session dropped with its io_context (stop) still says goodbye.
     if (callbacks.on_closed)
       callbacks.on_closed();
   }
 
   ws_core& owner;
-  ws_lane& lane; // whose thread runs every handler below
-  // On the socket itself, not on beast::tcp_stream: the WebSocket has
-  // timeouts of its own, and tcp_stream's per-operation timer bookkeeping
-  // and executor copies cost the thread that writes the live feed 0.07 to
-  // 0.13 of its 0.7 cores (bench/fanout, 1,000 clients). Corked while more
-  // messages wait, so a burst goes out in one send (ws_corked_socket.hpp).
-  websocket::stream<corked_socket> ws;
-  bhttp::request<bhttp::string_body> breq;
   ws_callbacks callbacks; // I/O thread only
-  beast::flat_buffer in;  // I/O thread only
   ws_text in_flight;      // I/O thread only
   phase at = phase::pending; // I/O thread only
   bool counted = false;      // I/O thread only: part of owner.open
+  /// The address counted in owner's per-address table ("" = none). Set
+  /// before the session is accepted, cleared once released.
+  std::string counted_address;
 
   // Shared with pushing threads.
   mutable std::mutex mutex;
@@ -133,29 +133,39 @@ struct ws_connection::impl : std::enable_shared_from_this<impl> {
 
   template <class F>
   void on_io_thread(F f) {
-    net::post(ws.get_executor(),
+    net::post(io_executor(),
               [self = shared_from_this(), f = std::move(f)]() mutable {
                 f(*self);
               });
   }
 
+  // -- the stream's (ws_session.cpp) ------------------------------------------
+
+  /// Where every handler of this connection runs.
+  virtual net::any_io_executor io_executor() = 0;
+  /// Any thread, with `writing` set: do_write() soon on the I/O thread.
+  virtual void start_write() = 0;
+  /// The peer, for the log ("" once unknown).
+  virtual std::string peer_name() = 0;
+  /// Closes the socket at once (no handshake).
+  virtual void close_socket() = 0;
+  // On the I/O thread:
+  virtual void refuse(response answer) = 0;
+  virtual void accept(ws_callbacks cb) = 0;
+  /// Runs with `writing` set by whoever started the write.
+  virtual void do_write() = 0;
+  /// The closing handshake; the read loop then ends with `closed`.
+  virtual void close_now() = 0;
+
   // -- on the I/O thread ------------------------------------------------------
 
-  void refuse(response answer);
-  void accept(ws_callbacks cb);
-  void on_accept(beast::error_code ec);
-  void do_read();
-  void on_read(beast::error_code ec);
-  /// Runs with `writing` set by whoever started the write.
-  void do_write();
-  void on_write(beast::error_code ec);
-  /// The closing handshake; the read loop then ends with `closed`.
-  void close_now();
   void hard_close();
   /// Ends the session once: closes the socket, calls on_closed. Logs why:
   /// `what` ended it, with `ec` when that failed (debug for the normal
   /// ends of a WebSocket, info for the rest).
   void finish(beast::error_code ec, const char* what);
+  /// Gives back the per-address count, once (any thread).
+  void release_address();
 
   // -- any thread -------------------------------------------------------------
 
@@ -171,12 +181,27 @@ struct ws_connection::impl : std::enable_shared_from_this<impl> {
   void request_close();
 };
 
+/// A plain connection, on `lane` (ws_session.cpp).
+std::shared_ptr<ws_connection::impl>
+make_plain_session(ws_core& core, ws_lane& lane,
+                   corked_socket::socket_type socket,
+                   bhttp::request<bhttp::string_body> req);
+
+/// A TLS connection, on the stream's own executor (the HTTP server's
+/// strand); keeps `io_owner` (that server's io_context) and `core`.
+std::shared_ptr<ws_connection::impl>
+make_tls_session(std::shared_ptr<ws_core> core,
+                 std::unique_ptr<upgrade::tls_stream> stream,
+                 std::shared_ptr<void> io_owner,
+                 bhttp::request<bhttp::string_body> req);
+
 struct ws_pending::impl {
   // The core first: members go in reverse order, so the session (and its
   // socket) is released while its io_context still exists.
   std::shared_ptr<ws_core> core;
   std::shared_ptr<ws_connection::impl> session;
   request req;
+  bool loopback = false; // the peer's address is a loopback one
   std::atomic<bool> answered{false};
 };
 

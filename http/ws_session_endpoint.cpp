@@ -130,12 +130,22 @@ std::shared_ptr<ws_pending> ws_endpoint::take(upgrade& u) {
   for (const auto& f : u.request)
     pending->req.headers.add(std::string(f.name_string()),
                              std::string(f.value()));
+  auto& socket = u.tls ? boost::beast::get_lowest_layer(*u.tls).socket()
+                       : u.socket;
   boost::system::error_code ec;
-  auto peer = u.socket.remote_endpoint(ec);
-  if (!ec)
+  auto peer = socket.remote_endpoint(ec);
+  if (!ec) {
     pending->req.remote_address = peer.address().to_string();
+    pending->loopback = peer.address().is_loopback();
+  }
   ec = {};
-  if (!core_->stopped) {
+  std::shared_ptr<ws_connection::impl> s;
+  if (core_->stopped) {
+  } else if (u.tls) {
+    // The TLS session stays in its stream, on the HTTP server's threads.
+    s = make_tls_session(core_, std::move(u.tls), std::move(u.io_owner),
+                         std::move(u.request));
+  } else {
     // The same descriptor, owned from now on by our io_context.
     auto protocol = u.socket.local_endpoint(ec).protocol();
     int fd = -1;
@@ -149,18 +159,17 @@ std::shared_ptr<ws_pending> ws_endpoint::take(upgrade& u) {
       if (ec)
         ::close(fd);
     }
-    if (!ec) {
-      auto s = std::make_shared<ws_connection::impl>(*core_, lane,
-                                                   std::move(moved));
-      s->breq = std::move(u.request);
-      pending->session = s;
-      std::lock_guard guard{core_->mutex};
-      std::erase_if(core_->sessions, [](auto& w) { return w.expired(); });
-      core_->sessions.push_back(std::move(s));
-    }
+    if (!ec)
+      s = make_plain_session(*core_, lane, std::move(moved),
+                             std::move(u.request));
   }
-  if (!pending->session) {
-    u.socket.close(ec);
+  if (s) {
+    pending->session = s;
+    std::lock_guard guard{core_->mutex};
+    std::erase_if(core_->sessions, [](auto& w) { return w.expired(); });
+    core_->sessions.push_back(std::move(s));
+  } else {
+    socket.close(ec);
     pending->answered = true;
   }
   return std::make_shared<ws_pending>(std::move(pending));
@@ -181,24 +190,45 @@ std::shared_ptr<ws_connection>
 ws_endpoint::accept(const std::shared_ptr<ws_pending>& p,
                     ws_callbacks callbacks) {
   auto& pi = *p->impl_;
-  if (!pi.session || pi.answered) {
+  auto closed = [&] {
     if (callbacks.on_closed)
       callbacks.on_closed();
     return nullptr;
-  }
-  if (core_->stopped || core_->open >= core_->limits.max_connections) {
-    refuse(p, response::make(503, "application/json",
-                             "{\"error\":{\"code\":\"too_many_connections\","
-                             "\"message\":\"the server takes no more live "
-                             "connections now; try again later\"}}"));
-    if (callbacks.on_closed)
-      callbacks.on_closed();
-    return nullptr;
-  }
-  if (pi.answered.exchange(true)) {
-    if (callbacks.on_closed)
-      callbacks.on_closed();
-    return nullptr;
+  };
+  if (!pi.session || pi.answered.exchange(true))
+    return closed();
+  auto refuse_now = [&](unsigned status, const char* code,
+                        const std::string& message) {
+    ++core_->refused;
+    pi.session->on_io_thread(
+      [answer = response::make(status, "application/json",
+                               "{\"error\":{\"code\":\"" + std::string(code)
+                                 + "\",\"message\":\"" + message + "\"}}")](
+        ws_connection::impl& s) mutable { s.refuse(std::move(answer)); });
+    return closed();
+  };
+  if (core_->stopped)
+    return refuse_now(503, "too_many_connections",
+                      "the server is stopping; try again later");
+  if (core_->open >= core_->limits.max_connections)
+    return refuse_now(503, "too_many_connections",
+                      "the server takes no more live connections now; try "
+                      "again later");
+  const auto& address = pi.req.remote_address;
+  if (!address.empty() && (!pi.loopback || core_->limits.limit_loopback)) {
+    std::lock_guard guard{core_->mutex};
+    auto& n = core_->per_address[address];
+    if (n >= core_->limits.max_connections_per_address) {
+      if (n == 0)
+        core_->per_address.erase(address);
+      return refuse_now(
+        429, "too_many_live_connections",
+        "this address has " + std::to_string(n)
+          + " live connections open, the most one address may; close one "
+            "(another tab or client) and try again");
+    }
+    ++n;
+    pi.session->counted_address = address;
   }
   ++core_->open;
   pi.session->on_io_thread(
@@ -211,6 +241,10 @@ ws_endpoint::accept(const std::shared_ptr<ws_pending>& p,
 
 std::size_t ws_endpoint::connections() const {
   return core_->open;
+}
+
+std::uint64_t ws_endpoint::refused() const {
+  return core_->refused.load(std::memory_order_relaxed);
 }
 
 ws_endpoint::counters ws_endpoint::sent() const {

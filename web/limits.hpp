@@ -47,6 +47,15 @@ struct web_limits {
   /// Threads writing the live feed's WebSockets (http::ws_limits::
   /// io_threads, `[server] live_threads`); 0: one per two cores, 1 to 4.
   std::size_t live_threads = http::ws_limits{}.io_threads;
+  /// Live WebSockets one client address may hold open
+  /// (http::ws_limits::max_connections_per_address, where the reason for
+  /// its value is); beyond it the upgrade gets 429
+  /// `too_many_live_connections`. Loopback peers are exempt unless
+  /// live_limit_loopback (behind a proxy on this host every client is
+  /// 127.0.0.1; tests turn it on).
+  std::size_t live_connections_per_address =
+    http::ws_limits{}.max_connections_per_address;
+  bool live_limit_loopback = http::ws_limits{}.limit_loopback;
   /// I/O threads: two cores, and handlers only hand work to actors.
   unsigned io_threads = 2;
 };

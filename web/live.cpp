@@ -31,7 +31,7 @@ std::string_view trimmed(std::string_view url) {
 // open one with the user's cookie (cross-site WebSocket hijacking, which
 // SameSite=Lax does not stop). Scripts send no Origin and authenticate by
 // token or cookie like any REST client. https:// with the same host is
-// this server behind a TLS-terminating proxy.
+// this server on its own TLS listener or behind a TLS-terminating proxy.
 bool origin_allowed(const http::request& req, const std::string& public_url) {
   auto origin = req.headers.get("Origin");
   if (!origin)
@@ -47,7 +47,8 @@ bool origin_allowed(const http::request& req, const std::string& public_url) {
 }
 
 // Owns the WebSocket side of one web service. The HTTP server keeps it in
-// its upgrade handler and destroys it when it is destroyed; then every
+// its upgrade handler and destroys it when it stops (while its threads,
+// which run the WebSockets on TLS streams, still run); then every
 // WebSocket closes and every session actor is told to exit.
 struct live_service {
   explicit live_service(service_state& state) {
@@ -57,6 +58,8 @@ struct live_service {
     http::ws_limits ws;
     ws.flush_interval = state.limits.live_flush_interval;
     ws.io_threads = state.limits.live_threads;
+    ws.max_connections_per_address = state.limits.live_connections_per_address;
+    ws.limit_loopback = state.limits.live_limit_loopback;
     endpoint = std::make_shared<http::ws_endpoint>(ws);
     reader = std::make_unique<live::live_reader>(social->sources->db_path);
     shared = std::make_shared<live::live_shared>(
@@ -133,7 +136,7 @@ http::upgrade_handler make_live_upgrade(service_state& state) {
     live_figures f;
     if (auto e = ep.lock()) {
       auto sent = e->sent();
-      f = {e->connections(), sent.messages, sent.sends};
+      f = {e->connections(), sent.messages, sent.sends, e->refused()};
     }
     return f;
   };

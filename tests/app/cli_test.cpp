@@ -1,3 +1,4 @@
+#include "http/certificates.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 #include "tests/support/child_process.hpp"
@@ -83,4 +84,63 @@ TEST_CASE("serve refuses a data directory it cannot create",
   auto r = run({SOCIALCRM_BINARY, "serve", "--data", file + "/sub"});
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("cannot create data directory"));
+}
+
+TEST_CASE("TLS settings serve cannot use exit 2 naming the problem, before "
+          "anything is written",
+          "[cli][tls][integration]") {
+  test::temp_dir dir;
+  auto a = http::ensure_certificate(dir.file("a"), "server", {"127.0.0.1"});
+  auto b = http::ensure_certificate(dir.file("b"), "server", {"127.0.0.1"});
+  REQUIRE(a);
+  REQUIRE(b);
+  auto data = dir.file("data");
+  auto serve = [&](std::vector<std::string> tls) {
+    std::vector<std::string> argv{SOCIALCRM_BINARY, "serve", "--data", data,
+                                  "--listen", "127.0.0.1:0"};
+    argv.insert(argv.end(), tls.begin(), tls.end());
+    return run(argv, {"SOCIALCRM_ADMIN_EMAIL=admin@example.com",
+                      "SOCIALCRM_ADMIN_PASSWORD=correct horse battery"});
+  };
+
+  SECTION("a certificate without its key") {
+    auto r = serve({"--tls-cert", a->cert});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--tls-key") && Catch::Contains("bad_tls"));
+  }
+  SECTION("a certificate file that does not exist") {
+    auto missing = dir.file("missing.pem");
+    auto r = serve({"--tls-cert", missing, "--tls-key", a->key});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains(missing) && Catch::Contains("bad_tls_cert"));
+  }
+  SECTION("a key group or other may read") {
+    std::filesystem::permissions(a->key, std::filesystem::perms::group_read,
+                                 std::filesystem::perm_options::add);
+    auto r = serve({"--tls-cert", a->cert, "--tls-key", a->key});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains(a->key) && Catch::Contains("0640")
+                        && Catch::Contains("bad_tls_key"));
+  }
+  SECTION("a key that is not the certificate's") {
+    auto r = serve({"--tls-cert", a->cert, "--tls-key", b->key});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("cannot load TLS key " + b->key)
+                        && Catch::Contains("bad_tls"));
+  }
+  SECTION("a certificate file that holds no certificate") {
+    std::ofstream(dir.file("junk.pem")) << "not a certificate\n";
+    auto r = serve({"--tls-cert", dir.file("junk.pem"), "--tls-key", a->key});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("cannot load TLS certificate "
+                                      + dir.file("junk.pem")));
+  }
+  SECTION("[server] tls_cert in the config file without tls_key") {
+    std::ofstream(dir.file("c.toml"))
+      << "[server]\ntls_cert = \"" << a->cert << "\"\n";
+    auto r = serve({"--config", dir.file("c.toml")});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("tls_key") && Catch::Contains("bad_tls"));
+  }
+  CHECK_FALSE(std::filesystem::exists(data));
 }

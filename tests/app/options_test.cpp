@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 
 using namespace socialcrm;
@@ -191,4 +192,58 @@ TEST_CASE("sim flags name each network's listener and are checked",
   f.network_listen = {};
   f.listen = "nowhere";
   CHECK(resolve_sim(f).error().code == "bad_endpoint");
+}
+
+TEST_CASE("the TLS files come from [server] or the flags, both or neither, "
+          "with a key only its owner may read",
+          "[options][tls]") {
+  test::temp_dir dir;
+  auto cert = dir.file("c.pem");
+  auto key = dir.file("c.key");
+  std::ofstream(cert) << "certificate\n";
+  std::ofstream(key) << "key\n";
+  std::filesystem::permissions(key, std::filesystem::perms::owner_read
+                                      | std::filesystem::perms::owner_write);
+  auto config = dir.file("socialcrm.toml");
+  std::ofstream(config) << "[server]\ntls_cert = \"" << cert
+                        << "\"\ntls_key = \"" << key << "\"\n";
+
+  serve_flags flags;
+  flags.data_dir = dir.file("data");
+  flags.config_file = config;
+  auto opts = resolve(flags);
+  REQUIRE(opts);
+  CHECK(opts->tls_cert == cert);
+  CHECK(opts->tls_key == key);
+
+  SECTION("the flags win") {
+    auto other = dir.file("other.pem");
+    std::ofstream(other) << "certificate\n";
+    flags.tls_cert = other;
+    CHECK(resolve(flags)->tls_cert == other);
+  }
+  SECTION("a key others may read is refused by name") {
+    std::filesystem::permissions(key, std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::add);
+    auto r = resolve(flags);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == "bad_tls_key");
+    CHECK_THAT(r.error().message, Catch::Contains(key));
+  }
+  SECTION("a key without a certificate is refused") {
+    serve_flags only_key;
+    only_key.data_dir = dir.file("data");
+    only_key.tls_key = key;
+    auto r = resolve(only_key);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == "bad_tls");
+  }
+  SECTION("no TLS files: plain HTTP") {
+    serve_flags plain;
+    plain.data_dir = dir.file("data");
+    auto r = resolve(plain);
+    REQUIRE(r);
+    CHECK(r->tls_cert.empty());
+    CHECK(r->tls_key.empty());
+  }
 }
