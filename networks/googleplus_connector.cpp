@@ -82,11 +82,14 @@ std::optional<listed_item> decode(const json& resource, post_kind kind) {
   return li;
 }
 
-// Google omits `items` from an empty list.
+// Google omits `items` from an empty list. The list itself is an object
+// with its `kind` ("plus#activityFeed"): anything else is no list, not an
+// empty one.
 const json* items_of(const json& list, bool& ok) {
   static const json empty = json::array();
   auto m = member(list, "items");
-  ok = !m || m->is_array();
+  auto kind = member(list, "kind");
+  ok = kind && kind->is_string() && (!m || m->is_array());
   return m && m->is_array() ? m : &empty;
 }
 

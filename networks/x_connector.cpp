@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <sodium.h>
 
 namespace socialcrm::networks {
@@ -57,6 +58,19 @@ struct x_user {
   std::string handle;
   std::string name;
 };
+
+// X sends every list page as an object with `meta` (result_count at
+// least) and, when anything is listed, a `data` array: anything else is
+// not a page, and must not pass for an empty one.
+std::optional<failure> not_a_page(const json& page) {
+  auto meta = page.is_object() ? page.find("meta") : page.end();
+  if (!page.is_object() || meta == page.end() || !meta->is_object())
+    return make_failure(failure_kind::bad_response,
+                        "X answered a page without meta");
+  if (auto data = page.find("data"); data != page.end() && !data->is_array())
+    return make_failure(failure_kind::bad_response, "X data is no array");
+  return std::nullopt;
+}
 
 std::map<std::string, x_user> users_of(const json& page) {
   std::map<std::string, x_user> out;
@@ -183,6 +197,8 @@ outcome<poll_page> x_connector::poll_tweets(const credentials& who,
   if (!page)
     return {std::nullopt, page.error};
   auto& j = *page.value;
+  if (auto f = not_a_page(j))
+    return {std::nullopt, *f};
   poll_page out;
   auto users = users_of(j);
   if (auto data = j.find("data"); data != j.end()) {
@@ -260,6 +276,8 @@ outcome<poll_page> x_connector::poll_dms(const credentials& who,
     if (!page)
       return {std::nullopt, page.error};
     auto& j = *page.value;
+    if (auto f = not_a_page(j))
+      return {std::nullopt, *f};
     auto users = users_of(j);
     bool reached_seen = false;
     if (auto data = j.find("data"); data != j.end() && data->is_array())

@@ -157,6 +157,10 @@ http::response bluesky_network::server_error(const call&, world&) {
 }
 
 http::response bluesky_network::handle(const call& c, world& w) {
+  return garbage_or(*this, w, route(c, w));
+}
+
+http::response bluesky_network::route(const call& c, world& w) {
   constexpr std::string_view prefix = "/xrpc/";
   if (c.path.rfind(prefix, 0) != 0)
     return xrpc_error(404, "NotFound", "Not Found");

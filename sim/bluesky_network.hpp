@@ -68,6 +68,9 @@ class bluesky_network final : public network {
 public:
   std::string_view id() const override { return "bluesky"; }
   http::response handle(const call& c, world& w) override;
+  /// What handle() answers before a garbage fault (garbage_or) may
+  /// replace it.
+  http::response route(const call& c, world& w);
   http::response server_error(const call& c, world& w) override;
   std::string make_id(id_kind kind, std::uint64_t n,
                       const item* draft) const override;

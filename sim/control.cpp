@@ -222,7 +222,8 @@ http::response post_faults(context& c) {
   fault f;
   if (!parse_fault_kind(kind_text, f.kind))
     return error(400, "bad_kind", "kind must be rate_limit, error_5xx, slow, "
-                                  "revoke_token, duplicate or out_of_order");
+                                  "revoke_token, duplicate, out_of_order or "
+                                  "garbage");
   if (f.kind == fault_kind::revoke_token) {
     auto n = c.w.revoke_tokens(net_id, str(c.body, "user_id", ok),
                                str(c.body, "token", ok));

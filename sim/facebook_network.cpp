@@ -279,6 +279,10 @@ http::response facebook_network::server_error(const call&, world& w) {
 }
 
 http::response facebook_network::handle(const call& c, world& w) {
+  return garbage_or(*this, w, route(c, w));
+}
+
+http::response facebook_network::route(const call& c, world& w) {
   auto seg = c.segments();
   if (!seg.empty() && is_version(seg[0]))
     seg.erase(seg.begin());

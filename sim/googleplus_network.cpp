@@ -155,6 +155,10 @@ http::response googleplus_network::server_error(const call&, world&) {
 }
 
 http::response googleplus_network::handle(const call& c, world& w) {
+  return garbage_or(*this, w, route(c, w));
+}
+
+http::response googleplus_network::route(const call& c, world& w) {
   const auto& p = c.path;
   authorize_options opts{std::string(id()), "Google", false};
   if (p == "/o/oauth2/auth" || p == "/o/oauth2/v2/auth")

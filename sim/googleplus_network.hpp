@@ -49,6 +49,9 @@ class googleplus_network final : public network {
 public:
   std::string_view id() const override { return "googleplus"; }
   http::response handle(const call& c, world& w) override;
+  /// What handle() answers before a garbage fault (garbage_or) may
+  /// replace it.
+  http::response route(const call& c, world& w);
   http::response server_error(const call& c, world& w) override;
   std::string make_id(id_kind kind, std::uint64_t n,
                       const item* draft) const override;

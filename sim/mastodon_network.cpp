@@ -271,6 +271,10 @@ http::response mastodon_network::server_error(const call&, world&) {
 }
 
 http::response mastodon_network::handle(const call& c, world& w) {
+  return garbage_or(*this, w, route(c, w));
+}
+
+http::response mastodon_network::route(const call& c, world& w) {
   if (c.path.rfind("/oauth/", 0) == 0)
     return oauth(c, w);
   if (c.path.rfind("/api/", 0) != 0)

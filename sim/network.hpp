@@ -71,6 +71,16 @@ struct call {
 http::response json_response(unsigned status, const nlohmann::json& body);
 http::response html_response(unsigned status, std::string body);
 
+class network;
+
+/// The `garbage` fault (sim/faults.hpp): when one is queued for `net`, the
+/// answer `real` (what the network would have sent) is replaced by a
+/// malformed 200 of the same kind, the variant taken in turn
+/// (fault_queue::next_garbage); otherwise `real` is returned as it is.
+/// Every module's handle() passes its answer through this (defined in
+/// sim/faults.cpp, with the other faults).
+http::response garbage_or(const network& net, world& w, http::response real);
+
 /// ASCII lower case: handles and search terms compare this way.
 std::string ascii_lower(std::string s);
 

@@ -283,6 +283,10 @@ std::optional<caller> x_network::authenticate(const call& c, world& w,
 }
 
 http::response x_network::handle(const call& c, world& w) {
+  return garbage_or(*this, w, route(c, w));
+}
+
+http::response x_network::route(const call& c, world& w) {
   auto seg = c.segments();
   const auto& m = c.method();
   // OAuth endpoints carry no bearer token and no rate-limit headers.

@@ -13,10 +13,6 @@ namespace socialcrm::web::live {
 
 namespace {
 
-/// Client messages nest two levels (subscribe -> views -> view); 8 leaves
-/// room and refuses nesting games before a DOM is built.
-constexpr int client_json_depth = 8;
-
 // The client is told to resync (resync_client): nothing more goes out
 // until it subscribes again, and the router knows.
 void fall_behind(session_actor* self, std::string_view why) {
@@ -173,21 +169,14 @@ void on_batch(session_actor* self, const std::vector<post_event>& batch) {
 // -- client messages ----------------------------------------------------------
 
 void on_client(session_actor* self, const std::string& text) {
-  auto parsed = parse_json(text, client_json_depth);
+  auto parsed = parse_client_message(text);
   if (!parsed)
-    return send_error(self, make_error("bad_message",
-                                       "not JSON: " + parsed.error().message));
-  auto& msg = *parsed;
-  auto type = msg.is_object() ? msg.find("type") : msg.end();
-  if (!msg.is_object() || type == msg.end() || !type->is_string())
-    return send_error(self, make_error("bad_message",
-                                       "a message is an object with a "
-                                       "string \"type\""));
-  auto& name = type->get_ref<const std::string&>();
+    return send_error(self, parsed.error());
+  auto& name = parsed->type;
   if (name == "ping")
     return send_reply(self, pong_message());
   if (name == "subscribe") {
-    auto req = parse_subscribe(msg);
+    auto req = parse_subscribe(parsed->body);
     if (!req)
       return send_error(self, req.error());
     // At once: the acknowledgement and any replay come batched too.

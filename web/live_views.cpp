@@ -211,4 +211,19 @@ std::string filter_key(const std::vector<view>& views,
   return key;
 }
 
+expected<client_message> parse_client_message(std::string_view text) {
+  auto parsed = parse_json(text, client_json_depth);
+  if (!parsed)
+    return make_error("bad_message", "not JSON: " + parsed.error().message);
+  auto& msg = *parsed;
+  auto type = msg.is_object() ? msg.find("type") : msg.end();
+  if (!msg.is_object() || type == msg.end() || !type->is_string())
+    return make_error("bad_message",
+                      "a message is an object with a string \"type\"");
+  client_message out;
+  out.type = type->get<std::string>();
+  out.body = std::move(msg);
+  return out;
+}
+
 } // namespace socialcrm::web::live

@@ -51,6 +51,19 @@ struct subscribe_request {
 /// `bad_view` (naming the view and what is wrong with it).
 expected<subscribe_request> parse_subscribe(const nlohmann::json& msg);
 
+/// Client messages nest two levels (subscribe -> views -> view); 8 leaves
+/// room and refuses nesting games before a DOM is built.
+inline constexpr int client_json_depth = 8;
+
+/// A client's text frame, decoded: JSON within client_json_depth, an
+/// object with a string "type" (`bad_message` otherwise). The type is
+/// left to the caller.
+struct client_message {
+  std::string type;
+  nlohmann::json body;
+};
+expected<client_message> parse_client_message(std::string_view text);
+
 /// What one user may see now: the accounts visible to them (profile's
 /// `view` operation narrowed by their own filter) and their columns.
 struct user_scope {

@@ -1,6 +1,7 @@
 #include "tests/sim/sim_fixture.hpp"
 
 #include <chrono>
+#include <map>
 
 using namespace socialcrm::test;
 
@@ -148,4 +149,87 @@ TEST_CASE("the fault API refuses unknown kinds", "[sim][faults][integration]") {
   x_faults f;
   auto r = f.post_json("/_sim/faults", {{"network", "x"}, {"kind", "meteor"}});
   CHECK(r.status == 400);
+}
+
+namespace {
+
+/// One JSON type name per value: what the garbage's wrong_types variant
+/// must change.
+std::map<std::string, std::string> member_types(const json& j) {
+  std::map<std::string, std::string> out;
+  if (j.is_object())
+    for (auto& [k, v] : j.items())
+      out[k] = v.type_name();
+  else if (j.is_array())
+    for (std::size_t i = 0; i < j.size(); ++i)
+      out[std::to_string(i)] = j[i].type_name();
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("garbage faults answer 200 with a malformed body of the network's "
+          "own answer, each variant in turn, on every network",
+          "[sim][faults][integration]") {
+  x_faults f;
+  auto fb_owner = f.add_user("facebook", "fbowner");
+  auto gp_user = f.add_user("googleplus", "gpuser");
+  auto bs_user = f.add_user("bluesky", "bsuser");
+  auto fb_tok = f.token_for("facebook", fb_owner);
+  auto gp_tok = f.token_for("googleplus", gp_user);
+  struct probe {
+    std::string net;
+    std::string path;
+    std::string bearer;
+  };
+  for (const auto& p :
+       {probe{"x", "/x/2/users/me", f.tok},
+        probe{"facebook", "/facebook/v19.0/me?access_token=" + fb_tok, ""},
+        probe{"googleplus", "/googleplus/plus/v1/people/" + gp_user, gp_tok},
+        probe{"mastodon", "/mastodon/api/v1/instance", ""},
+        probe{"bluesky",
+              "/bluesky/xrpc/app.bsky.actor.getProfile?actor=" + bs_user,
+              ""}}) {
+    INFO(p.net << " " << p.path);
+    auto real = f.get(p.path, p.bearer);
+    REQUIRE(real.status == 200);
+    auto real_json = body_of(real);
+    auto served = f.stats(p.net).at("faults_served").get<long>();
+    f.control("/faults", {{"network", p.net}, {"kind", "garbage"},
+                          {"count", 4}});
+
+    auto truncated = f.get(p.path, p.bearer);
+    CHECK(truncated.status == 200);
+    CHECK(json::parse(truncated.body, nullptr, false).is_discarded());
+    CHECK(real.body.rfind(truncated.body, 0) == 0); // a prefix of the real one
+    CHECK(truncated.body.size() < real.body.size());
+
+    auto retyped = f.get(p.path, p.bearer);
+    CHECK(retyped.status == 200);
+    auto retyped_json = json::parse(retyped.body, nullptr, false);
+    REQUIRE_FALSE(retyped_json.is_discarded());
+    CHECK(retyped_json.type() == real_json.type());
+    auto before = member_types(real_json);
+    auto after = member_types(retyped_json);
+    REQUIRE(after.size() == before.size());
+    for (auto& [k, type] : before)
+      CHECK(after[k] != type);
+
+    auto reshaped = f.get(p.path, p.bearer);
+    CHECK(reshaped.status == 200);
+    auto reshaped_json = json::parse(reshaped.body, nullptr, false);
+    REQUIRE_FALSE(reshaped_json.is_discarded());
+    CHECK(reshaped_json.is_array() == real_json.is_object());
+
+    auto html = f.get(p.path, p.bearer);
+    CHECK(html.status == 200);
+    CHECK(html.headers.value("Content-Type").rfind("text/html", 0) == 0);
+    CHECK(html.body.find("<html>") != std::string::npos);
+
+    // Four answers, then the network is itself again.
+    auto after_fault = f.get(p.path, p.bearer);
+    CHECK(after_fault.status == 200);
+    CHECK(body_of(after_fault).type() == real_json.type());
+    CHECK(f.stats(p.net).at("faults_served").get<long>() == served + 4);
+  }
 }
