@@ -2,16 +2,69 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
+#include <algorithm>
+#include <deque>
 #include <map>
 
 namespace socialcrm {
 
 namespace {
 
+/// The longest window a rate is reported over (actor_info::rate_60s); older
+/// samples are dropped.
+constexpr unix_ms rate_horizon_ms = 60'000;
+/// Samples kept per actor at most: reports come at most a few a second
+/// (a source reports per poll cycle and state change), and a bounded
+/// deque keeps 10,000 actors' history small whatever an actor does.
+constexpr std::size_t max_samples = 128;
+
+struct sample {
+  unix_ms at;
+  std::int64_t handled;
+};
+
 struct entry {
   actor_info info;
   caf::actor handle;
+  std::deque<sample> samples; // handled over time, oldest first
 };
+
+// What an actor handled: its own count, else polls or batches.
+std::int64_t handled_of(const actor_info& i) {
+  return std::max(i.handled, i.polls + i.batches);
+}
+
+// Messages per second over the last `window` ms, from the samples.
+double rate(const entry& e, unix_ms now, unix_ms window) {
+  if (e.samples.empty())
+    return 0;
+  const auto& last = e.samples.back();
+  // The newest sample at or before the window's start, else the oldest.
+  const sample* from = &e.samples.front();
+  for (const auto& s : e.samples) {
+    if (s.at > now - window)
+      break;
+    from = &s;
+  }
+  if (from == &last)
+    return 0; // nothing reported within the window: idle
+  auto span = std::max<unix_ms>(now - from->at, 1);
+  return static_cast<double>(last.handled - from->handled) * 1000.0
+         / static_cast<double>(span);
+}
+
+void record(entry& e, unix_ms now) {
+  e.samples.push_back({now, handled_of(e.info)});
+  while (e.samples.size() > max_samples
+         || (e.samples.size() > 2
+             && e.samples[1].at < now - rate_horizon_ms))
+    e.samples.pop_front();
+}
+
+void set_since(entry& e, actor_state before, unix_ms now) {
+  if (e.info.since == 0 || e.info.state != before)
+    e.info.since = now;
+}
 
 struct registry_state {
   // User-declared so the state is no aggregate: CAF checks whether a state
@@ -38,12 +91,26 @@ bool forward(registry_pointer self, const std::string& id) {
 registry_actor::behavior_type registry_behavior(registry_pointer self,
                                                 std::string node) {
   self->state.node = std::move(node);
+  {
+    // The registry lists itself: it is one of the actors an operator sees.
+    auto& me = self->state.actors["registry"];
+    me.info.id = me.info.kind = "registry";
+    me.info.node = self->state.node;
+    me.info.state = actor_state::running;
+    me.info.since = now_ms();
+  }
   self->set_down_handler([self](const caf::down_msg& dm) {
+    auto now = now_ms();
     for (auto& [id, e] : self->state.actors)
       if (e.handle && e.handle.address() == dm.source) {
+        auto before = e.info.state;
         e.info.state = dm.reason ? actor_state::failed : actor_state::stopped;
-        if (dm.reason)
+        set_since(e, before, now);
+        if (dm.reason) {
           e.info.last_error = self->system().render(dm.reason);
+          e.info.last_error_at = now;
+          ++e.info.errors;
+        }
         e.handle = nullptr;
       }
   });
@@ -55,22 +122,43 @@ registry_actor::behavior_type registry_behavior(registry_pointer self,
         self->demonitor(e.handle);
       e.info.id = id;
       e.info.kind = kind;
+      e.info.node = self->state.node;
       if (e.info.state == actor_state::failed
           || e.info.state == actor_state::stopped)
         ++e.info.restarts;
+      auto before = e.info.state;
       e.info.state = actor_state::running;
+      set_since(e, before, now_ms());
       self->monitor(handle);
       e.handle = std::move(handle);
     },
     [self](status_atom, actor_info& info) {
+      auto now = now_ms();
       auto& e = self->state.actors[info.id];
       info.restarts = std::max(info.restarts, e.info.restarts);
+      info.node = self->state.node;
+      info.since = e.info.since;
+      if (info.last_error_at == 0 && info.errors > e.info.errors)
+        info.last_error_at = now;
+      else if (info.last_error_at == 0)
+        info.last_error_at = e.info.last_error_at;
+      auto before = e.info.state;
       e.info = std::move(info);
+      set_since(e, before, now);
+      record(e, now);
     },
     [self](list_atom) {
+      auto now = now_ms();
       std::vector<actor_info> out;
-      for (auto& [id, e] : self->state.actors)
+      out.reserve(self->state.actors.size());
+      for (auto& [id, e] : self->state.actors) {
         out.push_back(e.info);
+        auto& i = out.back();
+        i.handled = handled_of(e.info);
+        i.rate_1s = rate(e, now, 1'000);
+        i.rate_10s = rate(e, now, 10'000);
+        i.rate_60s = rate(e, now, 60'000);
+      }
       return out;
     },
     [self](pause_atom, const std::string& id) {
@@ -81,6 +169,9 @@ registry_actor::behavior_type registry_behavior(registry_pointer self,
     },
     [self](restart_atom, const std::string& id) {
       return forward<restart_atom>(self, id);
+    },
+    [self](poll_atom, const std::string& id) {
+      return forward<poll_atom>(self, id);
     },
   };
 }

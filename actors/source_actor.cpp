@@ -115,6 +115,7 @@ void fail(source_pointer self, const std::string& why) {
   ++st.failures;
   ++st.info.errors;
   st.info.last_error = why;
+  st.info.last_error_at = now_ms();
   set_state(self, actor_state::backing_off);
   tick_at(self, now_ms() + backoff_delay_ms(st.failures, st.ctx->poll_interval_s));
 }
@@ -149,6 +150,7 @@ void mark_reauth(source_pointer self, std::int64_t account_id,
   auto& st = self->state;
   st.accounts[account_id].dead = true;
   st.info.last_error = why;
+  st.info.last_error_at = now_ms();
   ++st.info.errors;
   spdlog::warn("{}: account {} needs to be linked again: {}", st.info.id,
                account_id, why);
@@ -209,6 +211,7 @@ void on_failure(source_pointer self, const source_task& task,
       // This request will not succeed by retrying; the others may.
       ++st.info.errors;
       st.info.last_error = f.message;
+      st.info.last_error_at = now_ms();
       ++st.next;
       tick_now(self);
       return;
@@ -225,6 +228,9 @@ void poll_next(source_pointer self) {
     st.next = 0;
     auto again = st.more;
     st.more = false;
+    // Between cycles it waits: running, not polling (a request in flight).
+    if (st.info.state == actor_state::polling)
+      st.info.state = actor_state::running;
     report(self);
     tick_at(self, again ? now_ms()
                         : now_ms()
@@ -245,10 +251,13 @@ void poll_next(source_pointer self) {
   auto req = task.req;
   req.cursor = st.cursors[task.cursor_key];
   ++st.info.polls;
+  st.info.handled = st.info.polls;
+  st.info.last_poll = now_ms();
   auto page = acct.conn->poll(acct.creds, req);
   if (!page)
     return on_failure(self, task, page.error);
   st.failures = 0;
+  st.info.last_success = now_ms();
   if (page.value->posts.empty() && page.value->cursor == req.cursor) {
     ++st.next;
     return tick_now(self);
@@ -268,6 +277,7 @@ void poll_next(source_pointer self) {
         auto& s = self->state;
         s.cursors[key] = cursor;
         s.info.posts += ack.stored;
+        s.info.duplicates += ack.duplicates;
         s.more = s.more || more;
         ++s.next;
         tick_now(self);
@@ -284,6 +294,20 @@ caf::behavior source_behavior(source_pointer self,
   st.info.id = st.spec.id;
   st.info.kind = "source";
   st.info.state = actor_state::starting;
+  st.info.tasks = static_cast<std::int64_t>(st.spec.tasks.size());
+  st.info.target = st.spec.ref.account_id
+                     ? "account:" + std::to_string(st.spec.ref.account_id)
+                     : "column:" + std::to_string(st.spec.ref.column_id);
+  {
+    std::vector<std::string> nets;
+    for (auto& t : st.spec.tasks) {
+      std::string n(to_string(t.net));
+      if (std::find(nets.begin(), nets.end(), n) == nets.end())
+        nets.push_back(n);
+    }
+    for (auto& n : nets)
+      st.info.network += (st.info.network.empty() ? "" : ",") + n;
+  }
   caf::anon_send(st.ctx->registry, register_atom::value, st.info.id,
                  std::string("source"), caf::actor_cast<caf::actor>(self));
   load(self);
@@ -307,6 +331,16 @@ caf::behavior source_behavior(source_pointer self,
       self->state.paused = false;
       ++self->state.gen;
       set_state(self, actor_state::running);
+      tick_now(self);
+    },
+    // Poll now, not at the next interval (the console's `poll`, a column's
+    // refresh); a paused source stays paused.
+    [self](poll_atom) {
+      auto& s = self->state;
+      if (s.paused || s.info.state == actor_state::reauth_required)
+        return;
+      ++s.gen;
+      s.next = 0;
       tick_now(self);
     },
     [self](restart_atom) {

@@ -18,6 +18,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -154,6 +155,11 @@ int run_serve(const serve_options& given) {
   try {
     source_ctx = make_source_context(opts, path, classifier, store, registry);
     sources = start_ingestion(sys, source_ctx);
+    // The console lists the core actors beside the sources.
+    caf::anon_send(registry, register_atom::value, std::string("store"),
+                   std::string("store"), caf::actor_cast<caf::actor>(store));
+    caf::anon_send(registry, register_atom::value, std::string("supervisor"),
+                   std::string("supervisor"), sources);
   } catch (const std::exception& e) {
     spdlog::error("cannot start ingestion: {}", e.what());
     stop_actors(core);

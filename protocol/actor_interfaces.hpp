@@ -64,6 +64,8 @@ using registry_actor = caf::typed_actor<
   // Console commands by actor id; false when the id is unknown.
   caf::replies_to<pause_atom, std::string>::with<bool>,
   caf::replies_to<resume_atom, std::string>::with<bool>,
-  caf::replies_to<restart_atom, std::string>::with<bool>>;
+  caf::replies_to<restart_atom, std::string>::with<bool>,
+  // Poll now (a source): false when the id is unknown.
+  caf::replies_to<poll_atom, std::string>::with<bool>>;
 
 } // namespace socialcrm

@@ -164,6 +164,25 @@ struct actor_info {
   unix_ms next_poll = 0;
   std::int64_t restarts = 0;
   std::int64_t mailbox = 0; // messages waiting when it last reported
+  // Set by the registry: where it runs, since when in `state`, messages
+  // handled (polls, batches...) and their rates per second over the last
+  // 1, 10 and 60 s, from the reports it received.
+  std::string node;
+  unix_ms since = 0;
+  std::int64_t handled = 0;
+  double rate_1s = 0;
+  double rate_10s = 0;
+  double rate_60s = 0;
+  unix_ms last_error_at = 0;
+  // Sources: the network(s) they poll, what for ("account:3", "column:7"),
+  // their tasks, the last request, the last poll that succeeded (the age
+  // of that is the source's freshness), and posts the store already had.
+  std::string network;
+  std::string target;
+  std::int64_t tasks = 0;
+  unix_ms last_poll = 0;
+  unix_ms last_success = 0;
+  std::int64_t duplicates = 0;
 };
 
 /// An actor_info whose id and kind are both `name`, starting.
@@ -178,7 +197,9 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, actor_info& x) {
   return f(caf::meta::type_name("actor_info"), x.id, x.kind, x.state, x.polls,
            x.batches, x.sessions, x.posts, x.errors, x.last_error, x.next_poll,
-           x.restarts, x.mailbox);
+           x.restarts, x.mailbox, x.node, x.since, x.handled, x.rate_1s,
+           x.rate_10s, x.rate_60s, x.last_error_at, x.network, x.target,
+           x.tasks, x.last_poll, x.last_success, x.duplicates);
 }
 
 } // namespace socialcrm

@@ -29,6 +29,7 @@ using register_atom = caf::atom_constant<caf::atom("register")>;
 using pause_atom = caf::atom_constant<caf::atom("pause")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
+using poll_atom = caf::atom_constant<caf::atom("poll")>;
 using events_atom = caf::atom_constant<caf::atom("events")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using account_atom = caf::atom_constant<caf::atom("account")>;

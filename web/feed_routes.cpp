@@ -293,7 +293,7 @@ void refresh_column(const call_ptr& c) {
     ask_or<bool>(
       c, c->state.registry,
       [c](bool) { c->reply_json(202, {{"refreshing", true}}); },
-      [c](const error_info& e) { c->fail(e); }, restart_atom::value,
+      [c](const error_info& e) { c->fail(e); }, poll_atom::value,
       "source:column:" + std::to_string(col.id));
   });
 }

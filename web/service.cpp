@@ -219,6 +219,9 @@ service::service(caf::actor_system& sys, const std::string& database_path,
                  classifier_actor classifier, registry_actor registry,
                  service_options opts) {
   auto crm = spawn_crm(sys, database_path);
+  if (registry) // the actor console lists it
+    caf::anon_send(registry, register_atom::value, std::string("crm"),
+                   std::string("crm"), caf::actor_cast<caf::actor>(crm));
   impl_ = std::make_unique<impl>(sys, std::move(crm), std::move(classifier),
                                  std::move(registry), std::move(opts));
 }

@@ -47,6 +47,7 @@ registry_actor::behavior_type watching_registry(registry_actor::pointer,
     [](pause_atom, const std::string&) { return false; },
     [](resume_atom, const std::string&) { return false; },
     [](restart_atom, const std::string&) { return false; },
+    [](poll_atom, const std::string&) { return false; },
   };
 }
 
