@@ -20,6 +20,8 @@ const std::vector<const char*>& steps() {
 #include "storage/schema_v2.sql.inc"
       ,
 #include "storage/schema_v3.sql.inc"
+      ,
+#include "storage/schema_v4.sql.inc"
   };
   return all;
 }

@@ -25,6 +25,7 @@ constexpr std::pair<std::string_view, unsigned> statuses[] = {
     // 404 / 405
     {"not_found", 404},
     {"person_not_found", 404},
+    {"actor_not_found", 404},
     {"method_not_allowed", 405},
     // 409: the request is fine, the state of the data refuses it.
     {"email_taken", 409},

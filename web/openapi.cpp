@@ -46,6 +46,49 @@ json schema_ref(const std::string& name) {
 
 json schemas() {
   json s;
+  // The actor console (web/actor_routes.cpp).
+  s["Actor"] = object({{"id", string_prop()},
+                       {"kind", string_prop()},
+                       {"node", string_prop()},
+                       {"state", string_prop()},
+                       {"since", int_prop()},
+                       {"mailbox", int_prop()},
+                       {"handled", int_prop()},
+                       {"rates", {{"type", "object"}}},
+                       {"errors", int_prop()},
+                       {"last_error", string_prop()},
+                       {"last_error_at", int_prop()},
+                       {"restarts", int_prop()},
+                       {"source", {{"type", "object"}}}},
+                      {"id", "kind", "state"});
+  s["ActorSelector"] = object({{"kind", string_prop()},
+                               {"state", string_prop()},
+                               {"node", string_prop()},
+                               {"q", string_prop()},
+                               {"ids", {{"type", "array"},
+                                        {"items", string_prop()}}}},
+                              {});
+  s["ActorAction"] = object({{"action", string_prop()},
+                             {"ids", {{"type", "array"},
+                                      {"items", string_prop()}}},
+                             {"skipped", {{"type", "array"},
+                                          {"items", string_prop()}}}},
+                            {"action", "ids"});
+  s["Node"] = object({{"id", string_prop()},
+                      {"role", string_prop()},
+                      {"actors", int_prop()},
+                      {"states", {{"type", "object"}}},
+                      {"reachable", {{"type", "boolean"}}}},
+                     {"id"});
+  s["AuditEntry"] = object({{"id", string_prop()},
+                            {"at", int_prop()},
+                            {"user", {{"type", "object"}}},
+                            {"action", string_prop()},
+                            {"target", json::object()},
+                            {"ids", {{"type", "array"},
+                                     {"items", string_prop()}}},
+                            {"result", string_prop()}},
+                           {"id", "action"});
   s["Error"] = object(
       {{"error", object({{"code", string_prop()}, {"message", string_prop()}},
                         {"code", "message"})}},
@@ -183,6 +226,14 @@ json schemas() {
 
 // The record schema of a route, from its resource segment.
 std::string schema_of(const std::string& pattern) {
+  if (pattern == "/api/v1/admin/nodes")
+    return "Node";
+  if (pattern == "/api/v1/admin/audit")
+    return "AuditEntry";
+  if (pattern == "/api/v1/admin/actors" || pattern == "/api/v1/admin/actors/{id}")
+    return "Actor";
+  if (pattern.rfind("/api/v1/admin/actors/", 0) == 0)
+    return "ActorAction";
   if (pattern.find("/social-profiles") != std::string::npos)
     return "SocialProfile";
   if (pattern.find("/social-interactions") != std::string::npos)
@@ -211,6 +262,8 @@ std::string input_schema_of(const route& r) {
   if (r.pattern.find("/clone") != std::string::npos)
     return "TokenInput"; // {name}
   auto name = schema_of(r.pattern);
+  if (name == "ActorAction")
+    return "ActorSelector";
   if (r.pattern.rfind("/api/v1/social/", 0) == 0)
     return "SocialInput";
   if (name == "SocialProfile")
@@ -258,7 +311,27 @@ json operation(const route& r) {
                         {"required", true},
                         {"schema", string_prop()}});
   }
-  if (is_list(r)) {
+  if (is_list(r) && r.pattern.rfind("/api/v1/admin/", 0) == 0) {
+    auto query = [&](const char* name, const char* what) {
+      params.push_back({{"name", name},
+                        {"in", "query"},
+                        {"description", what},
+                        {"schema", string_prop()}});
+    };
+    if (r.pattern == "/api/v1/admin/actors") {
+      query("kind", "source, classifier, store, hub, registry, ...");
+      query("state", "running, polling, paused, backing_off, ...");
+      query("node", "a node's id");
+      query("q", "a glob on the actor id (source:account:*)");
+      query("sort", "id, kind, state, errors, restarts, mailbox, posts, "
+                    "rate, handled or freshness; '-' first: descending");
+      query("limit", "1 to 1000 (500)");
+      query("cursor", "next_cursor of the page before");
+    } else if (r.pattern == "/api/v1/admin/audit") {
+      query("before", "next_before of the page before");
+      query("limit", "1 to 500 (100)");
+    }
+  } else if (is_list(r)) {
     params.push_back(
         {{"name", "offset"}, {"in", "query"}, {"schema", int_prop()}});
     params.push_back(
@@ -310,7 +383,8 @@ json operation(const route& r) {
   json responses;
   auto ok_status =
       r.method == "DELETE" && r.pattern != "/api/v1/tokens/{id}" ? "204"
-      : (r.method == "POST" && r.pattern != "/api/v1/session")   ? "201"
+      : (r.method == "POST" && r.pattern != "/api/v1/session"
+         && r.pattern.rfind("/api/v1/admin/", 0) != 0)            ? "201"
                                                                  : "200";
   json ok{{"description", "success"}};
   if (std::string(ok_status) != "204" && !ok_content.is_null())

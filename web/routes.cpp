@@ -12,6 +12,7 @@ router make_api_router() {
   add_admin_routes(r);
   add_record_routes(r);
   add_convert_route(r);
+  add_actor_routes(r);
   add_ops_routes(r);
   add_account_routes(r);
   add_feed_routes(r);

@@ -26,6 +26,7 @@ void add_feed_routes(router& r);
 void add_action_routes(router& r);
 void add_person_view_routes(router& r); // person_view_routes.cpp
 void add_convert_route(router& r); // convert_route.cpp: lead -> contact
+void add_actor_routes(router& r);  // actor_routes.cpp: the actor console
 
 /// Refuses with 403 `forbidden` (and returns false) unless `allowed`.
 bool require(const call_ptr& c, bool allowed, const char* why);

@@ -247,6 +247,37 @@ void add_column_cells(std::vector<role_cell>& out) {
 
 } // namespace
 
+// The actor console (issue 22): administrators and social administrators.
+void add_console_cells(std::vector<role_cell>& out) {
+  auto get = [](std::string path) {
+    return [path](org&, api_client& c) { return c.get(path); };
+  };
+  out.push_back({"GET /api/v1/admin/actors", "", get("/api/v1/admin/actors"),
+                 social_admin_200});
+  out.push_back({"GET /api/v1/admin/actors/{id}", "",
+                 get("/api/v1/admin/actors/classifier"), social_admin_200});
+  out.push_back({"GET /api/v1/admin/nodes", "", get("/api/v1/admin/nodes"),
+                 social_admin_200});
+  out.push_back({"GET /api/v1/admin/audit", "", get("/api/v1/admin/audit"),
+                 social_admin_200});
+  out.push_back({"POST /api/v1/admin/actors/{id}/{action}",
+                 "the classifier takes no action: 422 past the permission",
+                 [](org&, api_client& c) {
+                   return c.post("/api/v1/admin/actors/classifier/poll",
+                                 json::object());
+                 },
+                 {422, 422, 403, 403}});
+  for (auto action : {"pause", "resume", "restart", "poll"})
+    out.push_back({std::string("POST /api/v1/admin/actors/") + action,
+                   "a selector that matches nothing",
+                   [action](org& o, api_client& c) {
+                     return c.post(std::string("/api/v1/admin/actors/")
+                                     + action,
+                                   {{"q", o.unique("no-such-actor-") + "*"}});
+                   },
+                   social_admin_200});
+}
+
 std::vector<role_cell> role_cells() {
   std::vector<role_cell> out;
   add_admin_cells(out);
@@ -265,6 +296,7 @@ std::vector<role_cell> role_cells() {
                                 "/social-interactions");
                  },
                  {200, 200, 200, 403}});
+  add_console_cells(out);
   // Last: it ends each role's session.
   out.push_back({"DELETE /api/v1/session", "",
                  [](org&, api_client& c) { return c.del("/api/v1/session"); },

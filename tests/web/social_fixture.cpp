@@ -7,7 +7,7 @@
 
 namespace socialcrm::test {
 
-social_env::social_env() {
+social_env::social_env(std::string poll_interval) {
   sim_ = std::make_unique<child_process>(std::vector<std::string>{
     SOCIALCRM_BINARY, "sim", "--listen", "127.0.0.1:0", "--seed", "5"});
   auto line = sim_->wait_for_line("listening on");
@@ -19,7 +19,8 @@ social_env::social_env() {
     sim_url_.pop_back();
   server_ = std::make_unique<server_process>(
     std::vector<std::string>{}, true,
-    std::vector<std::string>{"--sim-url", sim_url_, "--poll-interval", "0.2"});
+    std::vector<std::string>{"--sim-url", sim_url_, "--poll-interval",
+                             poll_interval});
   admin_ = server_->admin();
 }
 

@@ -16,8 +16,9 @@ namespace socialcrm::test {
 class social_env {
 public:
   /// Starts the emulator, then the server pointed at it (`--sim-url`,
-  /// poll interval 0.2 s), signed in as the super administrator.
-  social_env();
+  /// poll interval `poll_interval` seconds), signed in as the super
+  /// administrator.
+  explicit social_env(std::string poll_interval = "0.2");
   ~social_env();
 
   /// The emulator's base URL, e.g. "http://127.0.0.1:40123".
