@@ -1,6 +1,7 @@
 // socialcrm: one binary, subcommands as API.md fixes them.
 
 #include "app/commands.hpp"
+#include "app/console.hpp"
 #include "app/options.hpp"
 #include "app/signals.hpp"
 
@@ -93,6 +94,24 @@ int main(int argc, char** argv) {
                           "the data directory's secret.key, kept apart from "
                           "the backup");
 
+  console_options console;
+  auto* console_cmd = app.add_subcommand(
+    "console", "see and steer the actors of a running serve (run "
+               "'socialcrm console help' for the commands)");
+  console_cmd->add_option("--connect", console.connect,
+                          "HOST:PORT or http(s) URL of serve");
+  console_cmd->add_option("--token-file", console.token_file,
+                          "file holding a personal API token (mode 0600); "
+                          "else SOCIALCRM_TOKEN");
+  console_cmd->add_option("--ca-file", console.ca_file,
+                          "PEM certificates trusted for an https URL");
+  console_cmd->add_flag("--json", console.json_out,
+                        "one JSON document per command");
+  console_cmd->add_flag("--yes", console.yes,
+                        "act on several actors without asking");
+  // The command and its words go through as they are (`ls --help` too).
+  console_cmd->prefix_command();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -113,6 +132,10 @@ int main(int argc, char** argv) {
       return exit_bad_arguments;
     }
     return run_serve(*opts);
+  }
+  if (console_cmd->parsed()) {
+    console.words = console_cmd->remaining();
+    return run_console(console);
   }
   if (backup_cmd->parsed())
     return run_backup(backup);

@@ -5,11 +5,15 @@
 // says so, so "a paused source makes no request" is shown by polling every
 // source and counting the emulator's requests per network, not by waiting.
 
+#include "tests/support/child_process.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/web/social_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 using namespace socialcrm::test;
@@ -303,4 +307,107 @@ TEST_CASE("a standard user's token changes nothing, a revoked token is "
   // Newest first; the standard user's refused attempt was never an action.
   CHECK(audit.body.at("items").at(0).at("action") == "pause");
   CHECK(audit.body.at("items").at(1).at("action") == "poll");
+}
+
+// --- socialcrm console: the command line, as a real process -----------------
+
+namespace {
+
+// A personal API token of `client`'s user in a 0600 file.
+std::string token_file(api_client& client, temp_dir& dir,
+                       const std::string& name) {
+  auto made = client.post("/api/v1/tokens", {{"name", name}});
+  REQUIRE(made.status == 201);
+  auto path = dir.file(name + ".token");
+  {
+    std::ofstream out(path);
+    out << made.body.at("token").get<std::string>() << "\n";
+  }
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read
+                                       | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);
+  return path;
+}
+
+run_result console(const std::string& token, std::vector<std::string> words) {
+  std::vector<std::string> argv{SOCIALCRM_BINARY, "console", "--connect",
+                                env().server().base(), "--token-file", token};
+  argv.insert(argv.end(), words.begin(), words.end());
+  return run(argv);
+}
+
+} // namespace
+
+TEST_CASE("socialcrm console lists, shows and steers actors, in lines or "
+          "JSON, with its exit codes",
+          "[web][console][cli][integration]") {
+  auto& a = linked();
+  temp_dir dir;
+  auto admin_token = token_file(env().admin(), dir, "admin");
+  auto x = source_of(a.x);
+
+  SECTION("ls and --json list the core actors and the sources") {
+    auto lines = console(admin_token, {"ls"});
+    REQUIRE(lines.code == 0);
+    CHECK_THAT(lines.out, Catch::Contains("classifier"));
+    CHECK_THAT(lines.out, Catch::Contains(x));
+    auto doc = console(admin_token, {"--json", "ls", "kind=source"});
+    REQUIRE(doc.code == 0);
+    auto items = json::parse(doc.out).at("items");
+    CHECK(ids_of(items)
+          == std::set<std::string>{x, source_of(a.mastodon)});
+  }
+  SECTION("show gives a source's figures, and 3 for an unknown id") {
+    auto shown = console(admin_token, {"--json", "show", x});
+    REQUIRE(shown.code == 0);
+    CHECK(json::parse(shown.out).at("source").at("network") == "x");
+    auto lines = console(admin_token, {"show", x});
+    CHECK_THAT(lines.out, Catch::Contains("source.network: x"));
+    auto missing = console(admin_token, {"show", "source:account:999999"});
+    CHECK(missing.code == 3);
+    CHECK_THAT(missing.err, Catch::Contains("actor_not_found"));
+  }
+  SECTION("pause and resume one source") {
+    auto paused = console(admin_token, {"pause", x});
+    REQUIRE(paused.code == 0);
+    CHECK_THAT(paused.out, Catch::Contains("pause " + x));
+    REQUIRE(social_env::eventually(
+      [&] { return actor(x).at("state") == "paused"; }));
+    REQUIRE(console(admin_token, {"resume", x}).code == 0);
+    REQUIRE(social_env::eventually(
+      [&] { return actor(x).at("state") != "paused"; }));
+  }
+  SECTION("several actors need --yes, and without it nothing is done") {
+    auto asked = console(admin_token, {"pause", "kind=source"});
+    CHECK(asked.code == 2);
+    CHECK_THAT(asked.err, Catch::Contains("--yes"));
+    CHECK(actor(x).at("state") != "paused");
+    auto done = console(admin_token, {"--yes", "--json", "poll", "kind=source"});
+    REQUIRE(done.code == 0);
+    CHECK(json::parse(done.out).at("ids").size() == 2);
+  }
+  SECTION("a standard user's token gets 4 and changes nothing") {
+    auto standard = env().user("cli.standard@example.com", "Standard");
+    auto theirs = token_file(standard, dir, "standard");
+    auto refused = console(theirs, {"pause", x});
+    CHECK(refused.code == 4);
+    CHECK(actor(x).at("state") != "paused");
+  }
+  SECTION("bad usage is 2 and says what to do") {
+    CHECK(console(admin_token, {"sleep", x}).code == 2);
+    CHECK(console(admin_token, {"ls", "colour=red"}).code == 2);
+    auto help = console(admin_token, {"ls", "--help"});
+    CHECK(help.code == 0);
+    CHECK_THAT(help.out, Catch::Contains("socialcrm console ls"));
+    auto no_token = run({SOCIALCRM_BINARY, "console", "--connect",
+                         env().server().base(), "ls"});
+    CHECK(no_token.code == 2);
+    CHECK_THAT(no_token.err, Catch::Contains("SOCIALCRM_TOKEN"));
+  }
+  SECTION("the audit log names the actions the console took") {
+    REQUIRE(console(admin_token, {"poll", x}).code == 0);
+    auto audit = console(admin_token, {"audit"});
+    REQUIRE(audit.code == 0);
+    CHECK_THAT(audit.out, Catch::Contains("admin@example.com poll " + x));
+  }
 }
