@@ -10,6 +10,7 @@ import { app, isAdmin } from './state.js';
 import { networkIcon } from './icons.js';
 import { OPERATIONS, OPERATION_LABELS, accountLabel, networkName } from './networks.js';
 import { accountsTab, pickPage } from './accounts_admin.js';
+import { actorsTab } from './actors_admin.js';
 
 /** {profile_id: [ops]} from whichever shape the server answers. */
 function matrixOf(data) {
@@ -150,7 +151,7 @@ function cloneProfile(p, reload) {
   });
 }
 
-/** The settings page; `section` is accounts, operations or profiles. */
+/** The settings page; `section` is accounts, operations, profiles or actors. */
 export function renderSettings(section, params) {
   const state = { account: params.get('account') || (app.accounts[0] && app.accounts[0].id) };
   const notice = h('div', { role: 'status' });
@@ -161,6 +162,7 @@ export function renderSettings(section, params) {
     { id: 'accounts', label: 'Accounts', render: () => accountsTab(showOps) },
     { id: 'operations', label: 'Operations', render: () => operationsTab(state) },
     { id: 'profiles', label: 'Profiles', render: () => profilesTab() },
+    { id: 'actors', label: 'Actors', render: () => actorsTab() },
   ], { selected: section, onSelect: (id) => { if (location.hash.split('?')[0] !== `#/settings/${id}`) history.replaceState(null, '', `#/settings/${id}`); } });
   // Back from the network's OAuth pages: a Facebook/Google+ account waits
   // for its page.
