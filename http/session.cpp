@@ -258,10 +258,16 @@ void session<Stream>::refuse(unsigned status) {
   const char* code = status == 413   ? "body_too_large"
                      : status == 431 ? "headers_too_large"
                                      : "request_refused";
-  send(response::make(status, "application/json",
-                      std::string("{\"error\":{\"code\":\"") + code
-                        + "\",\"message\":\""
-                        + std::string(reason_phrase(status)) + "\"}}"));
+  auto res = response::make(status, "application/json",
+                            std::string("{\"error\":{\"code\":\"") + code
+                              + "\",\"message\":\""
+                              + std::string(reason_phrase(status)) + "\"}}");
+  // A refusal is data, never a page, whoever serves it.
+  res.headers.set("X-Content-Type-Options", "nosniff");
+  res.headers.set("Content-Security-Policy", "default-src 'none'; "
+                                             "frame-ancestors 'none'");
+  res.headers.set("Cache-Control", "no-store");
+  send(std::move(res));
 }
 
 template <class Stream>

@@ -113,4 +113,31 @@ http::response error_response(unsigned status, const error_info& e) {
   return res;
 }
 
+// What the UI's pages may do (the browser enforces it): load scripts,
+// styles, images and connections (fetch, the live WebSocket) from this
+// origin only, no inline script or style attribute, no plugins, no <base>
+// rewriting, forms post here only, and no other site may frame the UI
+// (clickjacking). web/static/ is written to pass it as it is, and every
+// browser test fails on a violation (tests/ui/harness.mjs).
+const char* const ui_content_policy =
+  "default-src 'self'; base-uri 'none'; object-src 'none'; "
+  "form-action 'self'; frame-ancestors 'none'";
+// API answers are data, never a page: nothing may load from them at all.
+const char* const api_content_policy =
+  "default-src 'none'; base-uri 'none'; form-action 'none'; "
+  "frame-ancestors 'none'";
+
+void add_api_security_headers(http::response& res, bool tls) {
+  auto& h = res.headers;
+  h.set("X-Content-Type-Options", "nosniff");
+  h.set("Content-Security-Policy", api_content_policy);
+  h.set("X-Frame-Options", "DENY");
+  h.set("Referrer-Policy", "same-origin");
+  h.set("Cache-Control", "no-store");
+  // Browsers keep HTTPS for a year once they saw this over TLS; no
+  // includeSubDomains: other hosts under the domain are not ours to decide.
+  if (tls)
+    h.set("Strict-Transport-Security", "max-age=31536000");
+}
+
 } // namespace socialcrm::web

@@ -89,8 +89,12 @@ struct live_service {
 void refuse(const std::weak_ptr<http::ws_endpoint>& endpoint,
             const std::shared_ptr<http::ws_pending>& p, const error_info& e,
             unsigned status = 0) {
-  if (auto ep = endpoint.lock())
-    ep->refuse(p, status ? error_response(status, e) : error_response(e));
+  if (auto ep = endpoint.lock()) {
+    auto res = status ? error_response(status, e) : error_response(e);
+    // No HSTS here: every other answer over TLS carries it already.
+    add_api_security_headers(res, false);
+    ep->refuse(p, std::move(res));
+  }
 }
 
 // Asks the CRM actor who the credential belongs to, then checks the social

@@ -42,21 +42,8 @@ bool is_json(const http::request& req) {
   return http::iequals(media, "application/json");
 }
 
-// What the UI's pages may do (the browser enforces it): load scripts,
-// styles, images and connections (fetch, the live WebSocket) from this
-// origin only, no inline script or style attribute, no plugins, no <base>
-// rewriting, forms post here only, and no other site may frame the UI
-// (clickjacking). web/static/ is written to pass it as it is, and every
-// browser test fails on a violation (tests/ui/harness.mjs).
-constexpr const char* ui_policy =
-  "default-src 'self'; base-uri 'none'; object-src 'none'; "
-  "form-action 'self'; frame-ancestors 'none'";
-// API answers are data, never a page: nothing may load from them at all.
-constexpr const char* api_policy =
-  "default-src 'none'; base-uri 'none'; form-action 'none'; "
-  "frame-ancestors 'none'";
-// Browsers keep HTTPS for a year once they saw this over TLS; no
-// includeSubDomains: other hosts under the domain are not ours to decide.
+// The policies are in web/api_error.cpp (ui_content_policy,
+// api_content_policy) with their reasons.
 constexpr const char* hsts = "max-age=31536000";
 
 // The headers every answer of the service carries, set here once for all
@@ -67,7 +54,7 @@ void add_security_headers(const call& c, http::response& res) {
   auto& h = res.headers;
   bool ui = c.label == "static";
   h.set("X-Content-Type-Options", "nosniff");
-  h.set("Content-Security-Policy", ui ? ui_policy : api_policy);
+  h.set("Content-Security-Policy", ui ? ui_content_policy : api_content_policy);
   h.set("X-Frame-Options", "DENY"); // frame-ancestors for older browsers
   // Full URLs within the site (the UI's own links), none to other sites: a
   // record's website link must not learn which record linked to it.

@@ -156,6 +156,17 @@ TEST_CASE("API answers, errors and /healthz carry the security headers and "
     {"no such file", anonymous.get("/no-such-file.js"), 404},
     {"/healthz", anonymous.get("/healthz"), 200},
     {"/api/v1/openapi.json", anonymous.get("/api/v1/openapi.json"), 200},
+    {"a refused live WebSocket upgrade",
+     anonymous.send("GET", "/api/v1/live", std::nullopt,
+                    [] {
+                      http::header_list h;
+                      h.set("Connection", "Upgrade");
+                      h.set("Upgrade", "websocket");
+                      h.set("Sec-WebSocket-Version", "13");
+                      h.set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+                      return h;
+                    }()),
+     401},
   };
   for (auto& p : probes) {
     INFO(p.what);
@@ -167,6 +178,19 @@ TEST_CASE("API answers, errors and /healthz carry the security headers and "
       CHECK(has(header(p.result, "Content-Security-Policy"),
                 "default-src 'none'"));
   }
+}
+
+TEST_CASE("an answer the HTTP layer makes itself is data, never a page",
+          "[web][headers][integration]") {
+  auto& server = open_server();
+  auto anonymous = server.client();
+  http::header_list h;
+  h.set("X-Padding", std::string(20 * 1024, 'a')); // beyond the header limit
+  auto r = anonymous.send("GET", "/healthz", std::nullopt, h);
+  CHECK(r.status == 431);
+  CHECK(header(r, "X-Content-Type-Options") == "nosniff");
+  CHECK(has(header(r, "Content-Security-Policy"), "default-src 'none'"));
+  CHECK(header(r, "Cache-Control") == "no-store");
 }
 
 TEST_CASE("/metrics answers loopback scrapers and refuses other peers when "
