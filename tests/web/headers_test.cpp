@@ -273,4 +273,13 @@ TEST_CASE("over TLS every answer also carries Strict-Transport-Security",
     CHECK(r->headers.value("Strict-Transport-Security") == "max-age=31536000");
     CHECK(r->headers.value("X-Content-Type-Options") == "nosniff");
   }
+  // Served over TLS, the session cookie is Secure (finding 5), though the
+  // config names no https public URL.
+  auto signed_in =
+    tls.post(server.base() + "/api/v1/session",
+             json{{"email", admin_email}, {"password", admin_password}}.dump(),
+             "application/json");
+  REQUIRE(signed_in.ok());
+  CHECK(signed_in->status == 200);
+  CHECK(has(signed_in->headers.value("Set-Cookie"), "; Secure"));
 }
