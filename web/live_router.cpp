@@ -261,19 +261,21 @@ void on_rescope(router_actor* self, const caf::actor& s, std::uint64_t gen,
 
 using rejoin_atom = caf::atom_constant<caf::atom("lv_rejoin")>;
 
-// Every live session depends on this join: a hub too busy to answer in
-// time is asked again a second later (a hub that is gone ends the router
-// through its down message instead).
+/// Every live session depends on the router's join: a hub too busy to
+/// answer in time is asked again this much later (a hub that is gone ends
+/// the router through its down message instead). A second lets a busy hub
+/// drain its mailbox, and the sessions' own resume covers the gap.
+constexpr auto hub_rejoin_delay = std::chrono::seconds(1);
+
 void join_hub(router_actor* self) {
   self->request(self->state.shared->hub, self->state.shared->ask_timeout,
                 join_atom::value, caf::actor_cast<caf::actor>(self))
     .then([](std::int64_t) {},
           [self](caf::error& err) {
             spdlog::warn("the live router could not join the hub ({}); "
-                         "trying again in 1 s",
-                         caf::to_string(err));
-            self->delayed_send(self, std::chrono::seconds(1),
-                               rejoin_atom::value);
+                         "trying again in {} s",
+                         caf::to_string(err), hub_rejoin_delay.count());
+            self->delayed_send(self, hub_rejoin_delay, rejoin_atom::value);
           });
 }
 
