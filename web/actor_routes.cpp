@@ -342,7 +342,7 @@ void get_actor(const call_ptr& c) {
 // Which kinds take an action: sources are the actors the console steers;
 // the core actors hold the database and the live feed, and stop with the
 // process.
-bool takes(const actor_info& a, std::string_view) {
+bool takes_actions(const actor_info& a) {
   return a.kind == "source";
 }
 
@@ -397,7 +397,7 @@ void act_on_one(const call_ptr& c) {
       return act(c, action, id, {}, {}, 200,
                  make_error("actor_not_found",
                             "no actor has the id '" + id.substr(0, 100) + "'"));
-    if (!takes(*a, action))
+    if (!takes_actions(*a))
       return act(c, action, id, {}, {id}, 200,
                  make_error("action_not_supported",
                             "only sources can be paused, resumed, restarted "
@@ -441,7 +441,7 @@ void act_on_selector(const call_ptr& c) {
     std::vector<std::string> acted, skipped;
     for (auto& a : all)
       if (sel.matches(a))
-        (takes(a, action) ? acted : skipped).push_back(a.id);
+        (takes_actions(a) ? acted : skipped).push_back(a.id);
     act(c, action, sel.to_json().dump(), std::move(acted), std::move(skipped),
         200, std::nullopt);
   });
