@@ -235,12 +235,12 @@ caf::result<principal> authenticate(crm_pointer self, const credential& c) {
     auto token = s.sessions->find_token(digest);
     if (!token)
       return refused;
-    auto who = load_principal(s, token->user_id);
-    if (!who)
-      return who;
-    who->token_id = token_id = token->id;
+    auto holder = load_principal(s, token->user_id);
+    if (!holder)
+      return holder;
+    holder->token_id = token_id = token->id;
     touch = now - token->last_used_at >= ms(s.limits.token_touch_interval);
-    return who;
+    return holder;
   });
   // "Last used" is a courtesy: a write that fails (a full disk) is logged
   // and the request still goes on; reads keep working when writes cannot.

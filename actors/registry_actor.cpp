@@ -1,5 +1,6 @@
 #include "actors/registry_actor.hpp"
 
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include <algorithm>
@@ -73,10 +74,55 @@ struct registry_state {
 
   std::map<std::string, entry> actors; // by id: the console lists them sorted
   std::string node; // which node this registry watches, for the console
+  std::vector<caf::actor> watchers; // the console's event streams
   static inline const char* name = "registry";
 };
 
 using registry_pointer = registry_actor::stateful_pointer<registry_state>;
+
+// A source's round trip between polling and running is its normal cycle,
+// several times a second: not news for a watcher. Every other change is.
+bool newsworthy(actor_state before, actor_state after) {
+  auto cycling = [](actor_state x) {
+    return x == actor_state::running || x == actor_state::polling;
+  };
+  return before != after && !(cycling(before) && cycling(after));
+}
+
+// Gives `ev` to every watcher (nothing is built when nobody watches).
+void emit(registry_pointer self, actor_event ev) {
+  auto& st = self->state;
+  if (st.watchers.empty())
+    return;
+  if (ev.at == 0)
+    ev.at = now_ms();
+  ev.node = st.node;
+  for (auto& w : st.watchers)
+    caf::anon_send(w, ev);
+}
+
+actor_event event_of(const entry& e, const char* what) {
+  actor_event ev;
+  ev.id = e.info.id;
+  ev.kind = e.info.kind;
+  ev.event = what;
+  ev.state = e.info.state;
+  return ev;
+}
+
+// Sources send their emitted posts only while someone watches: tells them
+// when that starts or ends (or one source, when it registers).
+void tell_sources(registry_pointer self, bool watched,
+                  const entry* only = nullptr) {
+  auto tell = [&](const entry& e) {
+    if (e.handle && e.info.kind == "source")
+      caf::anon_send(e.handle, watched_atom::value, watched);
+  };
+  if (only)
+    return tell(*only);
+  for (auto& [id, e] : self->state.actors)
+    tell(e);
+}
 
 // Forwards a console command; false when the id is unknown.
 template <class Atom>
@@ -101,6 +147,16 @@ registry_actor::behavior_type registry_behavior(registry_pointer self,
   }
   self->set_down_handler([self](const caf::down_msg& dm) {
     auto now = now_ms();
+    auto& ws = self->state.watchers;
+    auto gone = std::remove_if(ws.begin(), ws.end(), [&](const caf::actor& w) {
+      return w.address() == dm.source;
+    });
+    if (gone != ws.end()) {
+      ws.erase(gone, ws.end());
+      if (ws.empty())
+        tell_sources(self, false);
+      return;
+    }
     for (auto& [id, e] : self->state.actors)
       if (e.handle && e.handle.address() == dm.source) {
         auto before = e.info.state;
@@ -112,6 +168,10 @@ registry_actor::behavior_type registry_behavior(registry_pointer self,
           ++e.info.errors;
         }
         e.handle = nullptr;
+        auto ev = event_of(e, dm.reason ? "failed" : "stopped");
+        ev.previous = before;
+        ev.error = dm.reason ? e.info.last_error : std::string();
+        emit(self, std::move(ev));
       }
   });
   return {
@@ -131,6 +191,11 @@ registry_actor::behavior_type registry_behavior(registry_pointer self,
       set_since(e, before, now_ms());
       self->monitor(handle);
       e.handle = std::move(handle);
+      auto ev = event_of(e, "registered");
+      ev.previous = before;
+      emit(self, std::move(ev));
+      if (!self->state.watchers.empty())
+        tell_sources(self, true, &e);
     },
     [self](status_atom, actor_info& info) {
       auto now = now_ms();
@@ -143,9 +208,20 @@ registry_actor::behavior_type registry_behavior(registry_pointer self,
       else if (info.last_error_at == 0)
         info.last_error_at = e.info.last_error_at;
       auto before = e.info.state;
+      auto errors_before = e.info.errors;
       e.info = std::move(info);
       set_since(e, before, now);
       record(e, now);
+      if (newsworthy(before, e.info.state)) {
+        auto ev = event_of(e, "state");
+        ev.previous = before;
+        emit(self, std::move(ev));
+      }
+      if (e.info.errors > errors_before) {
+        auto ev = event_of(e, "error");
+        ev.error = e.info.last_error;
+        emit(self, std::move(ev));
+      }
     },
     [self](list_atom) {
       auto now = now_ms();
@@ -172,6 +248,29 @@ registry_actor::behavior_type registry_behavior(registry_pointer self,
     },
     [self](poll_atom, const std::string& id) {
       return forward<poll_atom>(self, id);
+    },
+    [self](actor_event& ev) { emit(self, std::move(ev)); },
+    [self](watch_atom, caf::actor w) {
+      auto& ws = self->state.watchers;
+      if (!w)
+        return false;
+      if (std::find(ws.begin(), ws.end(), w) != ws.end())
+        return true;
+      self->monitor(w);
+      ws.push_back(std::move(w));
+      if (ws.size() == 1)
+        tell_sources(self, true);
+      return true;
+    },
+    [self](unwatch_atom, const caf::actor& w) {
+      auto& ws = self->state.watchers;
+      auto it = std::find(ws.begin(), ws.end(), w);
+      if (it == ws.end())
+        return;
+      self->demonitor(w);
+      ws.erase(it);
+      if (ws.empty())
+        tell_sources(self, false);
     },
   };
 }

@@ -47,22 +47,54 @@ struct source_state {
   int failures = 0;        // consecutive, for the backoff
   int reauth_failures = 0; // consecutive failed writes of reauth_required
   std::uint64_t gen = 0;   // ticks of an older generation are ignored
+  bool watched = false;    // the console's event stream wants our posts
+  unix_ms last_report = 0; // when the registry last heard from us
+  bool report_pending = false; // a deferred report is scheduled
   actor_info info;
   static inline const char* name = "source";
 };
 
 using source_pointer = caf::stateful_actor<source_state>*;
 
+/// How often a source reports its routine at most: the running / polling
+/// round trip of each cycle (up to ten a second at the shortest poll
+/// interval) and the counters that move with it. `top` refreshes every
+/// second and its rates span 10 s: every other second keeps them current,
+/// and 10,000 sources then send the registry at most 5,000 reports a
+/// second, about 2% of a core (bench/console). Every other change of
+/// state (paused, backing off, reauth required) is reported at once.
+constexpr unix_ms report_interval_ms = 2000;
+
 void report(source_pointer self) {
-  self->state.info.mailbox = static_cast<std::int64_t>(self->mailbox().size());
-  caf::anon_send(self->state.ctx->registry, status_atom::value,
-                 self->state.info);
+  auto& st = self->state;
+  st.info.mailbox = static_cast<std::int64_t>(self->mailbox().size());
+  st.last_report = now_ms();
+  caf::anon_send(st.ctx->registry, status_atom::value, st.info);
+}
+
+bool routine(actor_state x) {
+  return x == actor_state::running || x == actor_state::polling;
+}
+
+// Reports now, or, for routine news within report_interval_ms of the last
+// report, once that interval is over (the latest figures then).
+void report_soon(source_pointer self, bool urgent) {
+  auto& st = self->state;
+  auto since = now_ms() - st.last_report;
+  if (urgent || since >= report_interval_ms)
+    return report(self);
+  if (st.report_pending)
+    return;
+  st.report_pending = true;
+  self->delayed_send(self, std::chrono::milliseconds(report_interval_ms - since),
+                     flush_atom::value);
 }
 
 void set_state(source_pointer self, actor_state s) {
-  if (self->state.info.state != s) {
+  auto before = self->state.info.state;
+  if (before != s) {
     self->state.info.state = s;
-    report(self);
+    report_soon(self, !(routine(before) && routine(s)));
   }
 }
 
@@ -221,6 +253,42 @@ void on_failure(source_pointer self, const source_task& task,
   }
 }
 
+/// Posts of one batch a watcher sees at most, and the text of each: the
+/// event stream is for reading along, not a second copy of the feed.
+constexpr std::size_t watched_posts_max = 20;
+constexpr std::size_t watched_text_max = 280;
+
+std::vector<post> watched_copy(const std::vector<post>& posts) {
+  std::vector<post> out(posts.begin(),
+                        posts.begin()
+                          + static_cast<std::ptrdiff_t>(
+                            std::min(posts.size(), watched_posts_max)));
+  for (auto& p : out) {
+    if (p.text.size() > watched_text_max) {
+      // Cut at a character boundary, not inside a UTF-8 sequence.
+      auto cut = watched_text_max;
+      while (cut > 0 && (static_cast<unsigned char>(p.text[cut]) & 0xC0) == 0x80)
+        --cut;
+      p.text.resize(cut);
+      p.text += "…";
+    }
+    p.media_url.clear();
+  }
+  return out;
+}
+
+// The token's tightest rate-limit window after a request, for the console
+// (a lookup in the shared budgets, no request of its own).
+void note_budget(source_pointer self, network net, const std::string& token) {
+  auto& st = self->state;
+  if (!st.ctx->budgets)
+    return;
+  auto r = st.ctx->budgets->tightest(networks::budget_prefix(net, token));
+  st.info.budget_limit = r.limit;
+  st.info.budget_remaining = r.remaining;
+  st.info.budget_reset = r.reset_at;
+}
+
 void poll_next(source_pointer self) {
   auto& st = self->state;
   if (st.next >= st.spec.tasks.size()) {
@@ -231,7 +299,7 @@ void poll_next(source_pointer self) {
     // Between cycles it waits: running, not polling (a request in flight).
     if (st.info.state == actor_state::polling)
       st.info.state = actor_state::running;
-    report(self);
+    report_soon(self, false);
     tick_at(self, again ? now_ms()
                         : now_ms()
                             + static_cast<unix_ms>(st.ctx->poll_interval_s
@@ -254,6 +322,7 @@ void poll_next(source_pointer self) {
   st.info.handled = st.info.polls;
   st.info.last_poll = now_ms();
   auto page = acct.conn->poll(acct.creds, req);
+  note_budget(self, task.net, acct.creds.access_token);
   if (!page)
     return on_failure(self, task, page.error);
   st.failures = 0;
@@ -269,15 +338,30 @@ void poll_next(source_pointer self) {
   auto key = task.cursor_key;
   auto cursor = page.value->cursor;
   auto more = page.value->more;
+  // A copy for the watchers only while there are any (a bounded one).
+  std::vector<post> shown;
+  if (st.watched)
+    shown = watched_copy(batch.posts);
   self->request(st.ctx->classifier, ingest_timeout, ingest_atom::value,
                 std::move(batch))
     .await(
-      [self, key, cursor, more](const ingest_ack& ack) {
+      [self, key, cursor, more, shown = std::move(shown)](const ingest_ack& ack) {
         // Stored, cursor included: only now does the cursor move.
         auto& s = self->state;
         s.cursors[key] = cursor;
         s.info.posts += ack.stored;
         s.info.duplicates += ack.duplicates;
+        if (s.watched && !shown.empty()) {
+          actor_event ev;
+          ev.id = s.info.id;
+          ev.kind = s.info.kind;
+          ev.event = "posts";
+          ev.state = s.info.state;
+          ev.posts = shown;
+          ev.stored = ack.stored;
+          ev.duplicates = ack.duplicates;
+          self->send(s.ctx->registry, std::move(ev));
+        }
         s.more = s.more || more;
         ++s.next;
         tick_now(self);
@@ -361,6 +445,12 @@ caf::behavior source_behavior(source_pointer self,
         persist_reauth(self, account_id);
     },
     [self](info_atom) { return self->state.info; },
+    [self](watched_atom, bool on) { self->state.watched = on; },
+    // A deferred report (report_soon).
+    [self](flush_atom) {
+      self->state.report_pending = false;
+      report(self);
+    },
   };
 }
 

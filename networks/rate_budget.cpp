@@ -61,6 +61,19 @@ rate_reading rate_budgets::reading(const std::string& key) {
   return windows_[key].r;
 }
 
+rate_reading rate_budgets::tightest(const std::string& prefix) {
+  std::lock_guard<std::mutex> guard(mtx_);
+  rate_reading out;
+  for (auto it = windows_.lower_bound(prefix);
+       it != windows_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
+    const auto& r = it->second.r;
+    if (r.remaining >= 0 && (out.remaining < 0 || r.remaining < out.remaining))
+      out = r;
+  }
+  return out;
+}
+
 std::string budget_key(network net, const std::string& token,
                        const std::string& family) {
   unsigned char digest[crypto_generichash_BYTES_MIN];

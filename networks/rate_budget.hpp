@@ -43,6 +43,12 @@ public:
   /// The window as last known, for the console and tests.
   rate_reading reading(const std::string& key);
 
+  /// Of the windows whose key starts with `prefix` (one token's, with
+  /// budget_prefix), the one with the fewest requests left that the network
+  /// told about; a reading of -1s when it told nothing yet. What the
+  /// console shows as a source's rate budget.
+  rate_reading tightest(const std::string& prefix);
+
 private:
   struct window {
     rate_reading r;
@@ -56,5 +62,10 @@ private:
 /// not kept in memory longer than needed: only a hash of it.
 std::string budget_key(network net, const std::string& token,
                        const std::string& family);
+
+/// What every window key of one token starts with.
+inline std::string budget_prefix(network net, const std::string& token) {
+  return budget_key(net, token, "");
+}
 
 } // namespace socialcrm::networks

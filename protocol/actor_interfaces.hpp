@@ -66,6 +66,13 @@ using registry_actor = caf::typed_actor<
   caf::replies_to<resume_atom, std::string>::with<bool>,
   caf::replies_to<restart_atom, std::string>::with<bool>,
   // Poll now (a source): false when the id is unknown.
-  caf::replies_to<poll_atom, std::string>::with<bool>>;
+  caf::replies_to<poll_atom, std::string>::with<bool>,
+  // Something happened that the actor itself knows best (a source's
+  // emitted posts): passed on to the watchers.
+  caf::reacts_to<actor_event>,
+  // A watcher (the console's event stream) gets every actor_event from the
+  // answer on, until it leaves or dies.
+  caf::replies_to<watch_atom, caf::actor>::with<bool>,
+  caf::reacts_to<unwatch_atom, caf::actor>>;
 
 } // namespace socialcrm

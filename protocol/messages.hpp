@@ -183,7 +183,39 @@ struct actor_info {
   unix_ms last_poll = 0;
   unix_ms last_success = 0;
   std::int64_t duplicates = 0;
+  // Sources: the rate-limit window of the token they last polled with that
+  // has the fewest requests left, as the network's headers said (-1: the
+  // network said nothing yet).
+  std::int64_t budget_limit = -1;
+  std::int64_t budget_remaining = -1;
+  unix_ms budget_reset = 0;
 };
+
+/// Something that happened to an actor, for the console's `tail` and `top`
+/// (GET /api/v1/admin/actors/events): the registry makes "registered",
+/// "state", "error", "stopped" and "failed" events from what actors report
+/// and from their deaths; a source sends "posts" after a batch it emitted
+/// was stored, while anyone watches (the registry tells it).
+struct actor_event {
+  unix_ms at = 0;
+  std::string id;
+  std::string kind;
+  std::string node;
+  std::string event;    // registered, state, error, stopped, failed, posts
+  actor_state state = actor_state::starting;
+  actor_state previous = actor_state::starting; // "state": the one before
+  std::string error;    // "error", "failed": the last error's text
+  std::vector<post> posts; // "posts": what was emitted (bounded, see source)
+  std::int64_t stored = 0;     // "posts": new to the store
+  std::int64_t duplicates = 0; // "posts": the store had them already
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, actor_event& x) {
+  return f(caf::meta::type_name("actor_event"), x.at, x.id, x.kind, x.node,
+           x.event, x.state, x.previous, x.error, x.posts, x.stored,
+           x.duplicates);
+}
 
 /// An actor_info whose id and kind are both `name`, starting.
 inline actor_info make_info(const std::string& name) {
@@ -199,7 +231,8 @@ typename Inspector::result_type inspect(Inspector& f, actor_info& x) {
            x.batches, x.sessions, x.posts, x.errors, x.last_error, x.next_poll,
            x.restarts, x.mailbox, x.node, x.since, x.handled, x.rate_1s,
            x.rate_10s, x.rate_60s, x.last_error_at, x.network, x.target,
-           x.tasks, x.last_poll, x.last_success, x.duplicates);
+           x.tasks, x.last_poll, x.last_success, x.duplicates, x.budget_limit,
+           x.budget_remaining, x.budget_reset);
 }
 
 } // namespace socialcrm

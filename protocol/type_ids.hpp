@@ -35,6 +35,9 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using account_atom = caf::atom_constant<caf::atom("account")>;
 using rescan_atom = caf::atom_constant<caf::atom("rescan")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
+using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;
+using watched_atom = caf::atom_constant<caf::atom("watched")>;
 
 /// One entry of the classifier's people index: a social profile and the
 /// person it belongs to, with that person's current standing.
@@ -71,4 +74,5 @@ CAF_BEGIN_TYPE_ID_BLOCK(socialcrm, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(socialcrm, (std::vector<socialcrm::profile_entry>))
   CAF_ADD_TYPE_ID(socialcrm, (std::vector<socialcrm::actor_info>))
   CAF_ADD_TYPE_ID(socialcrm, (socialcrm::account_update))
+  CAF_ADD_TYPE_ID(socialcrm, (socialcrm::actor_event))
 CAF_END_TYPE_ID_BLOCK(socialcrm)

@@ -48,6 +48,9 @@ registry_actor::behavior_type watching_registry(registry_actor::pointer,
     [](resume_atom, const std::string&) { return false; },
     [](restart_atom, const std::string&) { return false; },
     [](poll_atom, const std::string&) { return false; },
+    [](const actor_event&) {},
+    [](watch_atom, const caf::actor&) { return false; },
+    [](unwatch_atom, const caf::actor&) {},
   };
 }
 
