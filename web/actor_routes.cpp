@@ -11,12 +11,13 @@
 #include "protocol/permission_rules.hpp"
 #include "storage/audit_repository.hpp"
 #include "storage/database.hpp"
+#include "web/actor_selector.hpp"
+#include "web/api_error.hpp"
 #include "web/ids.hpp"
 #include "web/json_body.hpp"
 #include "web/routes.hpp"
 #include "web/social_common.hpp"
 
-#include <fnmatch.h>
 
 #include <algorithm>
 #include <functional>
@@ -37,8 +38,6 @@ constexpr std::int64_t max_actor_page = 1000;
 /// Audit entries per page.
 constexpr std::int64_t default_audit_page = 100;
 constexpr std::int64_t max_audit_page = 500;
-/// Longest `q` glob or selector field: actor ids are far shorter.
-constexpr std::size_t max_selector_length = 200;
 
 const std::vector<std::string_view>& actions() {
   static const std::vector<std::string_view> all{"pause", "resume", "restart",
@@ -87,6 +86,15 @@ json to_json(const actor_info& a, unix_ms now) {
       {"next_poll", a.next_poll ? json(a.next_poll) : json(nullptr)},
       {"posts", a.posts},
       {"duplicates", a.duplicates},
+      // The token's tightest rate-limit window, as the network said; null
+      // until it said anything.
+      {"rate_budget",
+       a.budget_remaining < 0
+         ? json(nullptr)
+         : json{{"limit", a.budget_limit},
+                {"remaining", a.budget_remaining},
+                {"reset_at", a.budget_reset ? json(a.budget_reset)
+                                            : json(nullptr)}}},
       // Age of the newest successful poll; null before the first.
       {"freshness_ms",
        a.last_success ? json(age(a.last_success, now)) : json(nullptr)},
@@ -100,68 +108,15 @@ json to_json(const actor_info& a, unix_ms now) {
   return j;
 }
 
-/// Which actors a list or an action is about; empty fields match all.
-struct selector {
-  std::string kind, state, node, q; // q: a glob on the id (fnmatch)
-  std::vector<std::string> ids;
-
-  bool empty() const {
-    return kind.empty() && state.empty() && node.empty() && q.empty()
-           && ids.empty();
-  }
-
-  bool matches(const actor_info& a) const {
-    auto node_of = a.node.empty() ? std::string("local") : a.node;
-    return (kind.empty() || a.kind == kind)
-           && (state.empty() || to_string(a.state) == state)
-           && (node.empty() || node_of == node)
-           && (q.empty() || ::fnmatch(q.c_str(), a.id.c_str(), 0) == 0)
-           && (ids.empty()
-               || std::find(ids.begin(), ids.end(), a.id) != ids.end());
-  }
-
-  json to_json() const {
-    json j = json::object();
-    for (auto [k, v] : {std::pair{"kind", &kind}, {"state", &state},
-                        {"node", &node}, {"q", &q}})
-      if (!v->empty())
-        j[k] = *v;
-    if (!ids.empty())
-      j["ids"] = ids;
-    return j;
-  }
-};
-
-bool valid_state(std::string_view s) {
-  for (auto st : {actor_state::starting, actor_state::running,
-                  actor_state::polling, actor_state::paused,
-                  actor_state::backing_off, actor_state::reauth_required,
-                  actor_state::stopped, actor_state::failed})
-    if (to_string(st) == s)
-      return true;
-  return false;
-}
+using selector = actor_selector;
 
 // The selector of a list's query; false (and 400 sent) when bad.
 bool read_selector(const call_ptr& c, selector& s) {
-  s.kind = query_param(c, "kind");
-  s.state = query_param(c, "state");
-  s.node = query_param(c, "node");
-  s.q = query_param(c, "q");
-  for (auto* v : {&s.kind, &s.state, &s.node, &s.q})
-    if (v->size() > max_selector_length) {
-      c->fail(make_error("bad_query", "a filter may have at most "
-                                        + std::to_string(max_selector_length)
-                                        + " characters"));
-      return false;
-    }
-  if (!s.state.empty() && !valid_state(s.state)) {
-    c->fail(make_error("bad_query",
-                       "state must be starting, running, polling, paused, "
-                       "backing_off, reauth_required, stopped or failed"));
-    return false;
-  }
-  return true;
+  auto why = read_actor_selector(
+    [&](const char* name) { return query_param(c, name); }, s);
+  if (why)
+    c->fail(make_error("bad_query", *why));
+  return !why;
 }
 
 // Sort keys: each a tuple compared before the id, so the order is total
@@ -326,6 +281,19 @@ void list_actors(const call_ptr& c) {
   });
 }
 
+// The event stream is a WebSocket (web/actor_watch.hpp): a plain GET is
+// told so, after the same permission check as the upgrade.
+void events_without_upgrade(const call_ptr& c) {
+  if (!require_console(c))
+    return;
+  auto res = error_response(make_error(
+    "websocket_required", "GET /api/v1/admin/actors/events is a WebSocket: "
+                          "send Upgrade: websocket (socialcrm console tail "
+                          "does)"));
+  res.headers.set("Upgrade", "websocket");
+  c->reply(std::move(res));
+}
+
 void get_actor(const call_ptr& c) {
   if (!require_console(c))
     return;
@@ -430,7 +398,7 @@ void act_on_selector(const call_ptr& c) {
   }
   if (auto e = f.finish())
     return c->fail(*e);
-  if (!sel.state.empty() && !valid_state(sel.state))
+  if (!sel.state.empty() && !valid_actor_state(sel.state))
     return c->fail(make_error("invalid_value", "'state' is no actor state"));
   if (sel.empty())
     return c->fail(make_error(
@@ -523,6 +491,10 @@ void list_audit(const call_ptr& c) {
 void add_actor_routes(router& r) {
   r.add({"GET", "/api/v1/admin/actors", list_actors, true, false,
          "Actors: ?kind=&state=&node=&q=GLOB&sort=[-]KEY&limit=&cursor="});
+  // Before {id}: the first route that matches wins.
+  r.add({"GET", "/api/v1/admin/actors/events", events_without_upgrade, true,
+         false, "Actor events as they happen: a WebSocket (ws:// or wss://) "
+                "?kind=&state=&node=&q=GLOB"});
   r.add({"GET", "/api/v1/admin/actors/{id}", get_actor, true, false,
          "One actor's figures"});
   r.add({"POST", "/api/v1/admin/actors/{id}/{action}", act_on_one, true, false,

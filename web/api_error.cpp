@@ -16,6 +16,8 @@ constexpr std::pair<std::string_view, unsigned> statuses[] = {
     {"bad_query", 400},
     {"bad_path", 400},
     {"not_a_session", 400},
+    // A WebSocket's path asked for without the upgrade (RFC 9110: 426).
+    {"websocket_required", 426},
     // 401 / 403: who you are, and what you may do.
     {"unauthenticated", 401},
     {"invalid_credentials", 401},

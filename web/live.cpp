@@ -1,9 +1,11 @@
 #include "web/live.hpp"
 
 #include "http/message.hpp"
+#include "http/url.hpp"
 #include "http/ws_session.hpp"
 #include "protocol/actor_error.hpp"
 #include "protocol/permission_rules.hpp"
+#include "web/actor_watch.hpp"
 #include "web/api_error.hpp"
 #include "web/auth.hpp"
 #include "web/live_session.hpp"
@@ -129,6 +131,31 @@ void authenticate(caf::actor_system& sys, crm_actor crm,
     timeout);
 }
 
+// The actor console's event stream: administrators and social
+// administrators only, like the rest of the console.
+void authenticate_watch(caf::actor_system& sys, crm_actor crm,
+                        registry_actor registry, caf::timespan timeout,
+                        credential cred, actor_selector selector,
+                        std::weak_ptr<http::ws_endpoint> endpoint,
+                        std::shared_ptr<http::ws_pending> p) {
+  sys.spawn(
+    [=](caf::event_based_actor* self, caf::timespan t) {
+      self->request(crm, t, auth_atom::value, cred)
+        .then(
+          [=, &sys = self->system()](principal& who) {
+            if (!may_administer_social(who))
+              return refuse(endpoint, p,
+                            make_error("forbidden",
+                                       "the actor console needs the "
+                                       "administrative or social "
+                                       "administrator permission"));
+            spawn_actor_watch(sys, registry, selector, p, endpoint);
+          },
+          [=](caf::error& err) { refuse(endpoint, p, to_error_info(err)); });
+    },
+    timeout);
+}
+
 } // namespace
 
 http::upgrade_handler make_live_upgrade(service_state& state) {
@@ -150,15 +177,18 @@ http::upgrade_handler make_live_upgrade(service_state& state) {
   // The public URL is read per request: the service sets it once the
   // listener is bound, after this handler exists.
   auto social = state.social;
-  return [svc, crm, timeout, &sys, social](http::upgrade& u) {
+  auto registry = state.registry;
+  return [svc, crm, timeout, &sys, social, registry](http::upgrade& u) {
     auto p = svc->endpoint->take(u);
     const auto& req = p->req();
     std::weak_ptr<http::ws_endpoint> ep = svc->endpoint;
-    if (req.path() != live_path)
+    bool watch = req.path() == actor_events_path;
+    if (req.path() != live_path && !watch)
       return refuse(ep, p,
                     make_error("not_found",
                                "WebSockets are served at "
-                                 + std::string(live_path) + " only"));
+                                 + std::string(live_path) + " and "
+                                 + std::string(actor_events_path) + " only"));
     if (!origin_allowed(req, social ? social->public_url : std::string()))
       return refuse(ep, p,
                     make_error("origin_not_allowed",
@@ -166,6 +196,30 @@ http::upgrade_handler make_live_upgrade(service_state& state) {
                                "pages only, not from "
                                  + req.headers.value("Origin").substr(0, 200)),
                     403);
+    if (watch) {
+      if (!registry)
+        return refuse(ep, p, make_error("social_unavailable",
+                                        "this server process runs no actor "
+                                        "console"));
+      auto query = http::parse_query(req.query());
+      actor_selector selector;
+      auto why = read_actor_selector(
+        [&](const char* name) {
+          auto it = query.find(name);
+          return it == query.end() ? std::string() : it->second;
+        },
+        selector);
+      if (why)
+        return refuse(ep, p, make_error("bad_query", *why));
+      auto cred = credential_of(req);
+      if (!cred)
+        return refuse(ep, p,
+                      make_error("unauthenticated",
+                                 "send Authorization: Bearer TOKEN or sign "
+                                 "in (POST /api/v1/session)"));
+      return authenticate_watch(sys, crm, registry, timeout, std::move(*cred),
+                                std::move(selector), ep, std::move(p));
+    }
     if (!svc->shared)
       return refuse(ep, p, make_error("social_unavailable",
                                       "this server process runs no social "

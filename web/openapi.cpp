@@ -59,8 +59,28 @@ json schemas() {
                        {"last_error", string_prop()},
                        {"last_error_at", int_prop()},
                        {"restarts", int_prop()},
+                       // network, target, tasks, polls, last_poll,
+                       // next_poll, posts, duplicates, freshness_ms and
+                       // rate_budget {limit, remaining, reset_at} or null.
                        {"source", {{"type", "object"}}}},
                       {"id", "kind", "state"});
+  // One message of the event stream (GET /admin/actors/events, a
+  // WebSocket): {"type":"actor_event","event":ActorEvent}.
+  s["ActorEvent"] = object({{"at", ms_prop()},
+                            {"id", string_prop()},
+                            {"kind", string_prop()},
+                            {"node", string_prop()},
+                            {"event", enum_prop({"registered", "state",
+                                                 "error", "stopped", "failed",
+                                                 "posts"})},
+                            {"state", string_prop()},
+                            {"previous", string_prop()},
+                            {"error", string_prop()},
+                            {"stored", int_prop()},
+                            {"duplicates", int_prop()},
+                            {"posts", {{"type", "array"},
+                                       {"items", {{"type", "object"}}}}}},
+                           {"at", "id", "kind", "event", "state"});
   s["ActorSelector"] = object({{"kind", string_prop()},
                                {"state", string_prop()},
                                {"node", string_prop()},
@@ -232,6 +252,8 @@ std::string schema_of(const std::string& pattern) {
     return "AuditEntry";
   if (pattern == "/api/v1/admin/actors" || pattern == "/api/v1/admin/actors/{id}")
     return "Actor";
+  if (pattern == "/api/v1/admin/actors/events")
+    return "ActorEvent";
   if (pattern.rfind("/api/v1/admin/actors/", 0) == 0)
     return "ActorAction";
   if (pattern.find("/social-profiles") != std::string::npos)
@@ -280,7 +302,8 @@ bool is_list(const route& r) {
          r.pattern.rfind("/api/v1/social/", 0) != 0 &&
          r.pattern != "/api/v1/session" &&
          r.pattern != "/api/v1/organisation" &&
-         r.pattern != "/api/v1/openapi.json";
+         r.pattern != "/api/v1/openapi.json" &&
+         r.pattern != "/api/v1/admin/actors/events";
 }
 
 json error_answer(const char* what) {
@@ -331,6 +354,16 @@ json operation(const route& r) {
       query("before", "next_before of the page before");
       query("limit", "1 to 500 (100)");
     }
+  } else if (r.pattern == "/api/v1/admin/actors/events") {
+    for (auto [name, what] :
+         {std::pair{"kind", "source, classifier, store, ..."},
+          {"state", "running, paused, backing_off, ..."},
+          {"node", "a node's id"},
+          {"q", "a glob on the actor id (source:account:*)"}})
+      params.push_back({{"name", name},
+                        {"in", "query"},
+                        {"description", what},
+                        {"schema", string_prop()}});
   } else if (is_list(r)) {
     params.push_back(
         {{"name", "offset"}, {"in", "query"}, {"schema", int_prop()}});
@@ -389,6 +422,16 @@ json operation(const route& r) {
   json ok{{"description", "success"}};
   if (std::string(ok_status) != "204" && !ok_content.is_null())
     ok["content"] = ok_content;
+  if (r.pattern == "/api/v1/admin/actors/events") {
+    // A WebSocket: the upgrade, or 426 for a plain GET.
+    ok_status = "101";
+    ok = {{"description", "the event stream: {\"type\":\"watching\"}, then "
+                          "{\"type\":\"actor_event\",\"event\":ActorEvent} "
+                          "per event, {\"type\":\"dropped\",\"count\":N} "
+                          "after a client fell behind"},
+          {"content", ok_content}};
+    responses["426"] = error_answer("a plain GET: send Upgrade: websocket");
+  }
   responses[ok_status] = ok;
   if (r.takes_body) {
     responses["400"] = error_answer("malformed JSON or nesting too deep");

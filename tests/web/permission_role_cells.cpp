@@ -4,6 +4,8 @@
 
 #include "tests/web/permission_cells.hpp"
 
+#include "http/ws_client.hpp"
+
 namespace socialcrm::test::permissions {
 
 namespace {
@@ -267,6 +269,25 @@ void add_console_cells(std::vector<role_cell>& out) {
                                  json::object());
                  },
                  {422, 422, 403, 403}});
+  // The event stream: a real WebSocket upgrade with the role's credential
+  // (101 when it opens), and a plain GET, told it needs the upgrade (426)
+  // once past the permission.
+  out.push_back({"GET /api/v1/admin/actors/events",
+                 "the WebSocket upgrade (101 when it opens)",
+                 [](org&, api_client& c) {
+                   http::ws_client ws;
+                   auto refused = ws.open(c.base()
+                                            + "/api/v1/admin/actors/events",
+                                          c.credential_headers());
+                   api_result r;
+                   r.status = refused ? refused->status : 101;
+                   if (refused)
+                     r.body = json::parse(refused->body, nullptr, false);
+                   return r;
+                 },
+                 {101, 101, 403, 403}});
+  out.push_back({"GET /api/v1/admin/actors/events", "without the upgrade",
+                 get("/api/v1/admin/actors/events"), {426, 426, 403, 403}});
   for (auto action : {"pause", "resume", "restart", "poll"})
     out.push_back({std::string("POST /api/v1/admin/actors/") + action,
                    "a selector that matches nothing",

@@ -63,6 +63,18 @@ public:
   /// Use a bearer token instead of the cookie.
   void use_token(std::string token) { bearer_ = std::move(token); }
 
+  /// The headers that carry this client's credential (bearer or cookie),
+  /// for a connection it does not make itself (a WebSocket upgrade).
+  http::header_list credential_headers() const {
+    http::header_list h;
+    if (!bearer_.empty())
+      h.set("Authorization", "Bearer " + bearer_);
+    if (!cookie.empty())
+      h.add("Cookie", "socialcrm_session=" + cookie);
+    return h;
+  }
+  const std::string& base() const { return base_; }
+
   std::string cookie; // the session cookie's value
   std::string csrf;   // sent as X-CSRF-Token on mutating requests
   bool send_csrf = true;
