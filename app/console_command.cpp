@@ -6,6 +6,7 @@
 // Exit codes: 0 done, 1 failure, 2 bad usage, 3 not found, 4 not allowed.
 
 #include "app/console.hpp"
+#include "app/console_detail.hpp"
 
 #include "http/client.hpp"
 #include "http/url.hpp"
@@ -23,21 +24,14 @@
 #include <string>
 #include <vector>
 
-namespace socialcrm::app {
+namespace socialcrm::app::console {
 
 namespace {
 
-using nlohmann::json;
 
-constexpr int exit_done = 0;
-constexpr int exit_failure = 1;
-constexpr int exit_usage = 2;
-constexpr int exit_not_found = 3;
-constexpr int exit_not_allowed = 4;
-
-/// Actors asked for per request when listing: the server's largest page
-/// is 1,000; 500 keeps each answer small and the whole list a few requests.
-constexpr int list_page = 500;
+/// Actors asked for per request when listing: the server's largest page,
+/// so the whole list of 10,000 takes 10 requests (bench/console).
+constexpr int list_page = 1000;
 
 const char* usage_text =
   "usage: socialcrm console --connect HOST:PORT|URL [--token-file FILE]\n"
@@ -50,9 +44,18 @@ const char* usage_text =
   "  pause|resume|restart|poll ID|SELECTOR\n"
   "                              steer sources (asks before acting on more\n"
   "                              than one unless --yes)\n"
+  "  top [--sort KEY]            full-screen view refreshed every second\n"
+  "                              (keys: r rate, m mailbox, e errors,\n"
+  "                              f freshness, i id, s state, R restarts,\n"
+  "                              q quit)\n"
+  "  tail [SELECTOR]             actor events as they happen (state\n"
+  "                              changes, errors, posts emitted)\n"
   "  audit                       the control actions, newest first\n"
+  "With no command: an interactive shell (history, completion).\n"
   "The token comes from --token-file (mode 0600) or SOCIALCRM_TOKEN.\n"
   "Exit codes: 0 done, 1 failure, 2 bad usage, 3 not found, 4 not allowed.\n";
+
+} // namespace
 
 const std::map<std::string, std::string>& command_help() {
   static const std::map<std::string, std::string> help{
@@ -70,28 +73,22 @@ const std::map<std::string, std::string>& command_help() {
                 "credentials and cursors again and starts a cycle.\n"},
     {"poll", "socialcrm console poll ID|SELECTOR: the source polls now, not "
              "at its next interval.\n"},
+    {"top", "socialcrm console top [--sort KEY]: a full-screen view of the "
+            "busiest actors, refreshed every second; keys r (rate), m "
+            "(mailbox), e (errors), f (freshness), i (id), s (state), R "
+            "(restarts) sort, q quits. "
+            "When stdout is not a terminal it prints the table once.\n"},
+    {"tail", "socialcrm console tail [SELECTOR]: prints actor events as "
+             "they happen (state changes, errors, posts a source emitted), "
+             "one line each, or JSON lines with --json; Ctrl-C ends it.\n"},
     {"audit", "socialcrm console audit: every control action (who, what, "
               "which actors, result), newest first.\n"},
   };
   return help;
 }
 
-struct session {
-  std::string base; // http(s)://host:port
-  std::string token;
-  bool json_out = false;
-  bool yes = false;
-  http::client client;
-};
-
-struct answer {
-  int status = 0; // 0: no answer
-  json body;
-  std::string error; // transport failure
-};
-
 answer call(session& s, const std::string& method, const std::string& path,
-            const json* body = nullptr) {
+            const json* body) {
   http::header_list h;
   h.set("Authorization", "Bearer " + s.token);
   h.set("Accept", "application/json");
@@ -142,13 +139,6 @@ bool ok(const answer& a) {
 void print_json(const json& j) {
   std::printf("%s\n", j.dump(2).c_str());
 }
-
-// key=value words and a glob or id make a selector; anything else is bad.
-struct selector {
-  std::map<std::string, std::string> fields; // kind, state, node, q
-  std::vector<std::string> ids;
-  bool one_id() const { return fields.empty() && ids.size() == 1; }
-};
 
 std::optional<selector> parse_selector(const std::vector<std::string>& words,
                                        std::string& why) {
@@ -220,6 +210,8 @@ std::optional<json> list_all(session& s, const selector& sel, int& code) {
   }
   return items;
 }
+
+namespace {
 
 int cmd_nodes(session& s) {
   auto a = call(s, "GET", "/api/v1/admin/nodes");
@@ -387,15 +379,31 @@ std::string base_of(const std::string& connect) {
 
 } // namespace
 
-int run_console(const console_options& opts) {
-  auto& words = opts.words;
-  if (words.empty()) {
-    std::fputs(usage_text, stderr);
-    std::fputs("socialcrm console: give a command (the interactive shell is "
-               "not available yet)\n",
-               stderr);
-    return exit_usage;
+int run_command(session& s, const std::vector<std::string>& given) {
+  // --json and --yes may come after the command too ("pause kind=source
+  // --yes"); they hold for this command only (the shell runs many).
+  std::vector<std::string> words;
+  bool json_out = s.json_out, yes = s.yes;
+  for (const auto& w : given) {
+    if (w == "--json")
+      json_out = true;
+    else if (w == "--yes" || w == "-y")
+      yes = true;
+    else
+      words.push_back(w);
   }
+  if (words.empty())
+    return exit_done;
+  struct restore {
+    session& s;
+    bool json_out, yes;
+    ~restore() {
+      s.json_out = json_out;
+      s.yes = yes;
+    }
+  } restore_flags{s, s.json_out, s.yes};
+  s.json_out = json_out;
+  s.yes = yes;
   const auto& name = words[0];
   std::vector<std::string> rest(words.begin() + 1, words.end());
   auto& help = command_help();
@@ -412,6 +420,42 @@ int run_console(const console_options& opts) {
       || std::find(rest.begin(), rest.end(), "-h") != rest.end()) {
     std::fputs(help.at(name).c_str(), stdout);
     return exit_done;
+  }
+  if (name == "nodes")
+    return cmd_nodes(s);
+  if (name == "ls")
+    return cmd_ls(s, rest);
+  if (name == "show")
+    return cmd_show(s, rest);
+  if (name == "audit")
+    return cmd_audit(s);
+  if (name == "top")
+    return cmd_top(s, rest);
+  if (name == "tail")
+    return cmd_tail(s, rest);
+  return cmd_act(s, name, rest);
+}
+
+} // namespace socialcrm::app::console
+
+namespace socialcrm::app {
+
+int run_console(const console_options& opts) {
+  using namespace console;
+  auto& words = opts.words;
+  if (!words.empty()) {
+    const auto& name = words[0];
+    bool asks_help = name == "help" || name == "--help"
+                     || std::find(words.begin(), words.end(), "--help")
+                          != words.end()
+                     || std::find(words.begin(), words.end(), "-h")
+                          != words.end();
+    // Help and unknown commands need no server.
+    if (asks_help || !command_help().count(name)) {
+      http::client_options co;
+      session offline{"", "", opts.json_out, opts.yes, http::client(co)};
+      return run_command(offline, words);
+    }
   }
   if (opts.connect.empty()) {
     std::fprintf(stderr, "socialcrm console: --connect HOST:PORT is "
@@ -439,16 +483,10 @@ int run_console(const console_options& opts) {
   co.ca_file = opts.ca_file;
   co.user_agent = "socialcrm-console";
   session s{base_of(opts.connect), token, opts.json_out, opts.yes,
-            http::client(co)};
-  if (name == "nodes")
-    return cmd_nodes(s);
-  if (name == "ls")
-    return cmd_ls(s, rest);
-  if (name == "show")
-    return cmd_show(s, rest);
-  if (name == "audit")
-    return cmd_audit(s);
-  return cmd_act(s, name, rest);
+            http::client(co), opts.ca_file};
+  if (words.empty())
+    return run_shell(s);
+  return run_command(s, words);
 }
 
 } // namespace socialcrm::app

@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
   }
   if (console_cmd->parsed()) {
     console.words = console_cmd->remaining();
+    unblock_signals();
     return run_console(console);
   }
   if (backup_cmd->parsed())

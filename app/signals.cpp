@@ -23,6 +23,11 @@ void block_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
+void unblock_signals() {
+  auto set = handled_signals();
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+}
+
 int wait_for_signal() {
   auto set = handled_signals();
   int sig = 0;

@@ -10,6 +10,8 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev sqlite3
   libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev
   libsodium-dev catch2 libbenchmark-dev
+  # The console: ncurses for `top`, libedit for the shell's line editing.
+  libncurses-dev libedit-dev
   # The fuzz targets (scripts/fuzz.sh): clang with libFuzzer, and the
   # sanitizer runtimes, which clang only recommends.
   clang libfuzzer-14-dev libclang-rt-14-dev

@@ -8,10 +8,14 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/web/social_fixture.hpp"
+#include "tests/web/ws_client.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -164,6 +168,14 @@ TEST_CASE("show gives a source's figures", "[web][console][integration]") {
   CHECK(src.at("freshness_ms").get<std::int64_t>() >= 0);
   CHECK(s.at("since").get<std::int64_t>() > 0);
   CHECK(s.at("rates").contains("10s"));
+  // The emulator sends X's rate-limit headers: the token's window shows.
+  auto& budget = src.at("rate_budget");
+  REQUIRE(budget.is_object());
+  CHECK(budget.at("limit").get<std::int64_t>() > 0);
+  CHECK(budget.at("remaining").get<std::int64_t>() >= 0);
+  CHECK(budget.at("remaining").get<std::int64_t>()
+        <= budget.at("limit").get<std::int64_t>());
+  CHECK(budget.at("reset_at").get<std::int64_t>() > 0);
 }
 
 TEST_CASE("pause stops a source's requests while the others go on, resume "
@@ -409,5 +421,146 @@ TEST_CASE("socialcrm console lists, shows and steers actors, in lines or "
     auto audit = console(admin_token, {"audit"});
     REQUIRE(audit.code == 0);
     CHECK_THAT(audit.out, Catch::Contains("admin@example.com poll " + x));
+  }
+}
+
+// --- the event stream: GET /api/v1/admin/actors/events ----------------------
+
+TEST_CASE("the actor event stream sends the state changes of the actors its "
+          "selector names, and refuses who may not watch",
+          "[web][console][integration]") {
+  auto& a = linked();
+  auto& admin = env().admin();
+  auto x = source_of(a.x);
+  auto masto = source_of(a.mastodon);
+  ws_client ws;
+  REQUIRE(ws.open(env().server().base(), admin.credential_headers(),
+                  "/api/v1/admin/actors/events?kind=source&q=source:account:"
+                    + a.mastodon.account_id)
+          == 101);
+  auto first = ws.next();
+  REQUIRE(first);
+  CHECK(first->at("type") == "watching");
+  CHECK(first->at("selector").at("kind") == "source");
+
+  // Both paused, then both resumed: only Mastodon's changes come.
+  REQUIRE(admin.post("/api/v1/admin/actors/pause", {{"kind", "source"}})
+            .status == 200);
+  REQUIRE(admin.post("/api/v1/admin/actors/resume", {{"kind", "source"}})
+            .status == 200);
+  auto seen = ws.until([](const json& m) {
+    return m.value("type", "") == "actor_event"
+           && m.at("event").at("previous") == "paused";
+  });
+  REQUIRE_FALSE(ws.timed_out);
+  std::vector<std::string> changes;
+  for (auto& m : seen) {
+    REQUIRE(m.at("type") == "actor_event");
+    auto& e = m.at("event");
+    CHECK(e.at("id") == masto);
+    CHECK(e.at("kind") == "source");
+    CHECK(e.at("node") == "local");
+    CHECK(e.at("at").get<std::int64_t>() > 0);
+    if (e.at("event") == "state")
+      changes.push_back(e.at("previous").get<std::string>() + ">"
+                        + e.at("state").get<std::string>());
+  }
+  REQUIRE_FALSE(changes.empty());
+  CHECK(changes.back().rfind("paused>", 0) == 0);
+  CHECK(std::find_if(changes.begin(), changes.end(), [](auto& c) {
+          return c.size() > 7 && c.compare(c.size() - 7, 7, ">paused") == 0;
+        }) != changes.end());
+  // The stream answers pings and refuses other messages, staying open.
+  ws.send({{"type", "subscribe"}});
+  auto refused = ws.next();
+  REQUIRE(refused);
+  CHECK(refused->at("error").at("code") == "unknown_type");
+  ws.send({{"type", "ping"}});
+  auto pong = ws.next();
+  REQUIRE(pong);
+  CHECK(pong->at("type") == "pong");
+
+  SECTION("a standard user is refused 403, no credential 401, a bad "
+          "filter 400") {
+    auto standard = env().user("watch.standard@example.com", "Standard");
+    ws_client theirs;
+    CHECK(theirs.open(env().server().base(), standard.credential_headers(),
+                      "/api/v1/admin/actors/events")
+          == 403);
+    CHECK(theirs.refusal_code() == "forbidden");
+    ws_client nobody;
+    CHECK(nobody.open(env().server().base(), {}, "/api/v1/admin/actors/events")
+          == 401);
+    ws_client bad;
+    CHECK(bad.open(env().server().base(), admin.credential_headers(),
+                   "/api/v1/admin/actors/events?state=asleep")
+          == 400);
+    CHECK(bad.refusal_code() == "bad_query");
+    auto plain = admin.get("/api/v1/admin/actors/events");
+    CHECK(plain.status == 426);
+    CHECK(plain.code() == "websocket_required");
+  }
+}
+
+TEST_CASE("socialcrm console tail prints a post injected through the "
+          "emulator as its source emits it, and state changes",
+          "[web][console][cli][integration]") {
+  auto& a = linked();
+  temp_dir dir;
+  auto token = token_file(env().admin(), dir, "tail");
+  auto x = source_of(a.x);
+  child_process tail({SOCIALCRM_BINARY, "console", "--connect",
+                      env().server().base(), "--token-file", token, "tail",
+                      "kind=source"});
+  // A pause shows as a line: from then on the stream is known to flow.
+  // Paused again until it shows, as the stream may open after the first.
+  std::optional<std::string> paused;
+  for (int i = 0; i < 20 && !paused; ++i) {
+    REQUIRE(env().admin().post("/api/v1/admin/actors/" + x + "/pause",
+                               json::object()).status == 200);
+    paused = tail.wait_for_line("-> paused", std::chrono::seconds(1));
+    if (!paused)
+      REQUIRE(env().admin().post("/api/v1/admin/actors/" + x + "/resume",
+                                 json::object()).status == 200);
+  }
+  REQUIRE(paused);
+  CHECK_THAT(*paused, Catch::Contains(x + " state "));
+  REQUIRE(env().admin().post("/api/v1/admin/actors/" + x + "/resume",
+                             json::object()).status == 200);
+
+  auto author = env().sim_user("x", "tailwriter");
+  auto text = "tail sees this " + std::to_string(::getpid());
+  auto external = env().sim_post("x", author, text, "mention", a.x.org_user_id);
+  REQUIRE(env().admin().post("/api/v1/admin/actors/" + x + "/poll",
+                             json::object()).status == 200);
+  auto emitted = tail.wait_for_line(x + " posts");
+  REQUIRE(emitted);
+  CHECK_THAT(*emitted, Catch::Contains("1 new"));
+  auto line = tail.wait_for_line(text);
+  REQUIRE(line);
+  CHECK_THAT(*line, Catch::Contains("@tailwriter"));
+  CHECK_THAT(*line, Catch::Contains(external));
+  // Ctrl-C ends it cleanly.
+  tail.signal(SIGINT);
+  CHECK(tail.wait() == 0);
+
+  SECTION("--json prints one JSON object per event") {
+    child_process json_tail({SOCIALCRM_BINARY, "console", "--connect",
+                             env().server().base(), "--token-file", token,
+                             "--json", "tail", x});
+    std::optional<std::string> got;
+    for (int i = 0; i < 20 && !got; ++i) {
+      REQUIRE(env().admin().post("/api/v1/admin/actors/" + x + "/pause",
+                                 json::object()).status == 200);
+      got = json_tail.wait_for_line("\"paused\"", std::chrono::seconds(1));
+      REQUIRE(env().admin().post("/api/v1/admin/actors/" + x + "/resume",
+                                 json::object()).status == 200);
+    }
+    REQUIRE(got);
+    auto e = json::parse(*got);
+    CHECK(e.at("id") == x);
+    CHECK(e.at("event") == "state");
+    json_tail.signal(SIGTERM);
+    CHECK(json_tail.wait() == 0);
   }
 }
