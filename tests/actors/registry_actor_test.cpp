@@ -81,3 +81,62 @@ TEST_CASE("the registry forwards console commands and refuses unknown ids",
   CHECK(paused.load() == 1);
   f.self->send_exit(poller, caf::exit_reason::user_shutdown);
 }
+
+TEST_CASE("a watcher gets the registry's actor events, without the routine "
+          "running and polling, and sources hear they are watched",
+          "[registry][integration]") {
+  actor_fixture f;
+  // A source that records whether it is watched.
+  std::atomic<int> watched{-1};
+  auto source = f.spawn_fn([&](caf::event_based_actor*) -> caf::behavior {
+    return {[&](watched_atom, bool on) { watched = on ? 1 : 0; }};
+  });
+  f.self->send(f.registry, register_atom::value, std::string("source:w"),
+               std::string("source"), source);
+  bool taken = false;
+  f.self->request(f.registry, actor_fixture::timeout, watch_atom::value,
+                  caf::actor_cast<caf::actor>(f.self))
+    .receive([&](bool b) { taken = b; }, [](caf::error&) {});
+  REQUIRE(taken);
+  auto report = [&](actor_state s, std::int64_t errors, std::string error) {
+    actor_info info;
+    info.id = "source:w";
+    info.kind = "source";
+    info.state = s;
+    info.errors = errors;
+    info.last_error = std::move(error);
+    f.self->send(f.registry, status_atom::value, info);
+  };
+  // Registered, it is running: the round trip to polling is routine.
+  report(actor_state::polling, 0, "");  // the routine: no event
+  report(actor_state::running, 0, "");  // the routine: no event
+  report(actor_state::backing_off, 1, "timeout"); // a change and an error
+  actor_event posted;
+  posted.id = "source:w";
+  posted.kind = "source";
+  posted.event = "posts";
+  posted.stored = 2;
+  f.self->send(f.registry, posted);
+  std::vector<actor_event> got;
+  for (int i = 0; i < 3; ++i)
+    f.self->receive([&](const actor_event& e) { got.push_back(e); },
+                    caf::after(std::chrono::seconds(10)) >> [] {});
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].event == "state");
+  CHECK(got[0].previous == actor_state::running);
+  CHECK(got[0].state == actor_state::backing_off);
+  CHECK(got[1].event == "error");
+  CHECK(got[1].error == "timeout");
+  CHECK(got[2].event == "posts");
+  CHECK(got[2].stored == 2);
+  CHECK(got[2].node == "local");
+  for (auto& e : got)
+    CHECK(e.at > 0);
+  CHECK(watched == 1);
+  // Gone: the source hears nobody watches any more.
+  f.self->send(f.registry, unwatch_atom::value,
+               caf::actor_cast<caf::actor>(f.self));
+  for (int i = 0; i < 200 && watched != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(watched == 0);
+}
