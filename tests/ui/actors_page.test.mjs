@@ -10,11 +10,15 @@ await run('the actors page shows a paused source as paused without reload and st
   const x = await env.link('x', 'acme');
   const source = `source:account:${x.accountId}`;
   const page = await env.newPage();
+  // The page watches the console's event stream: states come live.
+  const sockets = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
   await signIn(page);
   await page.goto('/#/settings/actors');
   const row = page.locator(`tr[data-actor="${source}"]`);
   await row.waitFor();
   await page.locator('tr[data-actor="classifier"]').waitFor();
+  await eventually(async () => sockets.some((u) => u.endsWith('/api/v1/admin/actors/events')), 'the page opened the actor event stream');
   await markPage(page);
 
   step('paused through the API: the row says paused, no reload');

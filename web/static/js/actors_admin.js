@@ -1,14 +1,22 @@
 // Settings > Actors (issue 22, S-9.2): every actor of the service with its
-// state and figures, filtered like `socialcrm console ls`, refreshed while
-// shown, with pause, resume, restart and poll for sources, and the audit
-// log of those actions. The REST API is the console's (/admin/actors).
+// state and figures, filtered like `socialcrm console ls`, live while
+// shown (a change of state or an error, from the console's event stream,
+// reloads the table at once; the figures are fetched again every few
+// seconds), with pause, resume, restart and poll for sources, and the
+// audit log of those actions. The REST API is the console's
+// (/admin/actors, /admin/actors/events).
 
 import { h, formError } from './dom.js';
 import { get, post as apiPost, qs } from './api.js';
 import { announce } from './dialog.js';
 
-/** How often the table is fetched again while it is shown. */
-const REFRESH_MS = 2000;
+/** How often the table is fetched again while it is shown: rates and
+ * freshness move all the time; states and errors come at once. */
+const REFRESH_MS = 5000;
+/** A burst of events (a selector paused a hundred sources) reloads once. */
+const EVENT_DEBOUNCE_MS = 150;
+/** How long a closed event stream waits before it opens again. */
+const REOPEN_MS = 5000;
 /** Actors shown at once; a filter narrows a larger service. */
 const PAGE = 500;
 
@@ -21,6 +29,25 @@ function freshness(a) {
   const f = a.source.freshness_ms;
   if (f === null || f === undefined) return 'never';
   return f < 10000 ? `${f} ms` : `${Math.round(f / 1000)} s`;
+}
+
+// Calls `onChange` for every change of state or error the server reports;
+// returns what closes the stream for good.
+function watchActors(onChange) {
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/admin/actors/events`;
+  let ws = null;
+  let ended = false;
+  const open = () => {
+    ws = new WebSocket(url);
+    ws.addEventListener('message', (m) => {
+      let d = null;
+      try { d = JSON.parse(m.data); } catch { return; }
+      if (d.type === 'actor_event' && d.event.event !== 'posts') onChange();
+    });
+    ws.addEventListener('close', () => { if (!ended) setTimeout(open, REOPEN_MS); });
+  };
+  open();
+  return () => { ended = true; ws.close(); };
 }
 
 function selectOf(id, label, values) {
@@ -93,9 +120,14 @@ export function actorsTab() {
   for (const el of [kind, state]) el.addEventListener('change', load);
   q.addEventListener('input', load);
   load();
-  // Fetched again while shown; a detached table stops asking.
+  let soon = null;
+  const stop = watchActors(() => {
+    clearTimeout(soon);
+    soon = setTimeout(load, EVENT_DEBOUNCE_MS);
+  });
+  // Fetched again while shown; a detached table stops asking and watching.
   const timer = setInterval(() => {
-    if (!box.isConnected) { clearInterval(timer); return; }
+    if (!box.isConnected) { clearInterval(timer); stop(); return; }
     if (!document.hidden && box.offsetParent !== null) load();
   }, REFRESH_MS);
   return box;
