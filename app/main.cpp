@@ -6,6 +6,7 @@
 #include "app/signals.hpp"
 
 #include <CLI/CLI.hpp>
+#include <openssl/crypto.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -30,6 +31,13 @@ void setup_logging() {
 } // namespace
 
 int main(int argc, char** argv) {
+  // CAF runs detached actors (sources, the store, the CRM) on threads it
+  // does not join: it counts them done before they have exited, so one can
+  // still be freeing its OpenSSL thread state while main returns. OpenSSL's
+  // own clean-up at exit would free that state under it (serve died by
+  // SIGSEGV or a double free in one stop of a few hundred). The process
+  // ends anyway; its memory goes with it.
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
   block_signals();
   setup_logging();
 
