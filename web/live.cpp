@@ -13,6 +13,7 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -99,61 +100,57 @@ void refuse(const std::weak_ptr<http::ws_endpoint>& endpoint,
   }
 }
 
-// Asks the CRM actor who the credential belongs to, then checks the social
-// rights and hands the connection to a new session actor.
+// Asks the CRM actor who the credential belongs to, then lets `admit`
+// check the rights and take the connection (the refusals are answered
+// here when the credential is bad).
 void authenticate(caf::actor_system& sys, crm_actor crm,
                   caf::timespan timeout, credential cred,
-                  std::shared_ptr<live::live_shared> shared,
                   std::weak_ptr<http::ws_endpoint> endpoint,
-                  std::shared_ptr<http::ws_pending> p) {
+                  std::shared_ptr<http::ws_pending> p,
+                  std::function<void(principal&)> admit) {
   // The timeout is a spawn argument: CAF 0.17 needs at least one.
   sys.spawn(
     [=](caf::event_based_actor* self, caf::timespan t) {
       self->request(crm, t, auth_atom::value, cred)
-        .then(
-          [=](principal& who) {
-            if (!edition_has_social(who.edition))
-              return refuse(endpoint, p,
-                            make_error("edition_not_supported",
-                                       "the social features belong to the "
-                                       "Professional and Enterprise "
-                                       "editions; this organisation has the "
-                                         + who.edition + " edition"));
-            if (!may_use_social(who))
-              return refuse(endpoint, p,
-                            make_error("forbidden", "the live feed needs the "
-                                                    "social tab permission"));
-            live::viewer v{who.user.id, who.profile.id, may_administer(who)};
-            live::spawn_session(shared, v, p, endpoint);
-          },
-          [=](caf::error& err) { refuse(endpoint, p, to_error_info(err)); });
+        .then([=](principal& who) { admit(who); },
+              [=](caf::error& err) {
+                refuse(endpoint, p, to_error_info(err));
+              });
     },
     timeout);
 }
 
+// The live feed: the social tab's right, on an edition that has it.
+void admit_live(principal& who, const std::shared_ptr<live::live_shared>& shared,
+                const std::weak_ptr<http::ws_endpoint>& endpoint,
+                const std::shared_ptr<http::ws_pending>& p) {
+  if (!edition_has_social(who.edition))
+    return refuse(endpoint, p,
+                  make_error("edition_not_supported",
+                             "the social features belong to the Professional "
+                             "and Enterprise editions; this organisation has "
+                             "the "
+                               + who.edition + " edition"));
+  if (!may_use_social(who))
+    return refuse(endpoint, p,
+                  make_error("forbidden", "the live feed needs the social tab "
+                                          "permission"));
+  live::viewer v{who.user.id, who.profile.id, may_administer(who)};
+  live::spawn_session(shared, v, p, endpoint);
+}
+
 // The actor console's event stream: administrators and social
 // administrators only, like the rest of the console.
-void authenticate_watch(caf::actor_system& sys, crm_actor crm,
-                        registry_actor registry, caf::timespan timeout,
-                        credential cred, actor_selector selector,
-                        std::weak_ptr<http::ws_endpoint> endpoint,
-                        std::shared_ptr<http::ws_pending> p) {
-  sys.spawn(
-    [=](caf::event_based_actor* self, caf::timespan t) {
-      self->request(crm, t, auth_atom::value, cred)
-        .then(
-          [=, &sys = self->system()](principal& who) {
-            if (!may_administer_social(who))
-              return refuse(endpoint, p,
-                            make_error("forbidden",
-                                       "the actor console needs the "
-                                       "administrative or social "
-                                       "administrator permission"));
-            spawn_actor_watch(sys, registry, selector, p, endpoint);
-          },
-          [=](caf::error& err) { refuse(endpoint, p, to_error_info(err)); });
-    },
-    timeout);
+void admit_watch(principal& who, caf::actor_system& sys,
+                 const registry_actor& registry, const actor_selector& selector,
+                 const std::weak_ptr<http::ws_endpoint>& endpoint,
+                 const std::shared_ptr<http::ws_pending>& p) {
+  if (!may_administer_social(who))
+    return refuse(endpoint, p,
+                  make_error("forbidden", "the actor console needs the "
+                                          "administrative or social "
+                                          "administrator permission"));
+  spawn_actor_watch(sys, registry, selector, p, endpoint);
 }
 
 } // namespace
@@ -217,8 +214,10 @@ http::upgrade_handler make_live_upgrade(service_state& state) {
                       make_error("unauthenticated",
                                  "send Authorization: Bearer TOKEN or sign "
                                  "in (POST /api/v1/session)"));
-      return authenticate_watch(sys, crm, registry, timeout, std::move(*cred),
-                                std::move(selector), ep, std::move(p));
+      return authenticate(sys, crm, timeout, std::move(*cred), ep, p,
+                          [&sys, registry, selector, ep, p](principal& who) {
+                            admit_watch(who, sys, registry, selector, ep, p);
+                          });
     }
     if (!svc->shared)
       return refuse(ep, p, make_error("social_unavailable",
@@ -230,8 +229,10 @@ http::upgrade_handler make_live_upgrade(service_state& state) {
                     make_error("unauthenticated",
                                "sign in (POST /api/v1/session) or send "
                                "Authorization: Bearer TOKEN"));
-    authenticate(sys, crm, timeout, std::move(*cred), svc->shared, ep,
-                 std::move(p));
+    authenticate(sys, crm, timeout, std::move(*cred), ep, p,
+                 [shared = svc->shared, ep, p](principal& who) {
+                   admit_live(who, shared, ep, p);
+                 });
   };
 }
 
