@@ -203,7 +203,7 @@ std::optional<json> list_all(session& s, const selector& sel, int& code) {
       if (sel.ids.empty()
           || std::find(sel.ids.begin(), sel.ids.end(), i.value("id", ""))
                != sel.ids.end())
-        items.push_back(i);
+        items.push_back(std::move(i));
     if (!a.body["next_cursor"].is_string())
       break;
     cursor = a.body["next_cursor"].get<std::string>();
