@@ -189,6 +189,7 @@ item& world::add_item(item draft) {
   item_index_[key_of(draft.network, draft.id)] = items_.size();
   items_.push_back(std::move(draft));
   item& stored = items_.back();
+  by_network_[stored.network].push_back(&stored);
   if (net)
     net->on_item_added(*this, stored);
   return stored;
@@ -202,17 +203,18 @@ item* world::find_item(std::string_view network_id, std::string_view id) {
 }
 
 std::vector<const item*> world::items(std::string_view network_id) const {
-  std::vector<const item*> out;
-  for (const auto& i : items_)
-    if (i.network == network_id)
-      out.push_back(&i);
-  return out;
+  return items_in_order(network_id);
+}
+
+const std::vector<const item*>& world::items_in_order(
+  std::string_view network_id) const {
+  static const std::vector<const item*> none;
+  auto it = by_network_.find(network_id);
+  return it == by_network_.end() ? none : it->second;
 }
 
 std::size_t world::item_count(std::string_view network_id) const {
-  return static_cast<std::size_t>(
-    std::count_if(items_.begin(), items_.end(),
-                  [&](const item& i) { return i.network == network_id; }));
+  return items_in_order(network_id).size();
 }
 
 const media& world::upload_media(std::string_view network_id,

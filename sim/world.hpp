@@ -114,6 +114,11 @@ public:
   item* find_item(std::string_view network_id, std::string_view id);
   /// Every item of a network, oldest first (insertion order).
   std::vector<const item*> items(std::string_view network_id) const;
+  /// The same without a copy: what a newest-first page walks backwards
+  /// from the end, stopping once the page is full (x_read.cpp), so a page
+  /// costs what it holds and not what the network has stored.
+  const std::vector<const item*>& items_in_order(
+    std::string_view network_id) const;
   std::size_t item_count(std::string_view network_id) const;
 
   const media& add_media(std::string_view network_id, std::string owner_id,
@@ -185,6 +190,8 @@ private:
   std::deque<user> users_;
   std::deque<page> pages_;
   std::deque<item> items_;
+  // Per network, in insertion order (a deque's elements never move).
+  std::map<std::string, std::vector<const item*>, std::less<>> by_network_;
   std::deque<media> media_;
   std::deque<app_client> clients_;
   std::deque<auth_code> codes_;

@@ -3,6 +3,7 @@
 #include "sim/x_network.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <charconv>
 #include <initializer_list>
 
@@ -50,12 +51,16 @@ std::optional<std::uint64_t> numeric(std::string_view s) {
   return v;
 }
 
-/// Pages a newest-first list with since_id / until_id / pagination_token /
-/// max_results. Returns the error answer, or fills `page` and `next`.
-/// `token_names`: the query parameters that carry the token (recent search
-/// takes `next_token` as well as `pagination_token`).
+/// Pages the network's items newest first, those `wanted` says yes to,
+/// with since_id / until_id / pagination_token / max_results. Returns the
+/// error answer, or fills `page` and `next`. It walks back from the newest
+/// item and stops once the page and one more are found, or at since_id
+/// (ids grow with insertion, see x_network::make_id): a poll costs what is
+/// new, not what the emulator holds. `token_names`: the query parameters
+/// that carry the token (recent search takes `next_token` as well as
+/// `pagination_token`).
 std::optional<http::response>
-paginate(const call& c, world& w, std::vector<const item*> all,
+paginate(const call& c, world& w, const std::function<bool(const item&)>& wanted,
          const result_bounds& b, std::vector<const item*>& page,
          std::string& next,
          std::initializer_list<const char*> token_names = {
@@ -71,6 +76,7 @@ paginate(const call& c, world& w, std::vector<const item*> all,
                                + " and " + std::to_string(b.max));
     max = static_cast<int>(*n);
   }
+  std::optional<std::uint64_t> since, until;
   for (const char* bound : {"since_id", "until_id"}) {
     if (auto v = c.param(bound)) {
       auto id = numeric(*v);
@@ -79,38 +85,53 @@ paginate(const call& c, world& w, std::vector<const item*> all,
                                "The `" + std::string(bound)
                                  + "` query parameter value [" + *v
                                  + "] is not valid");
-      bool since = std::string_view(bound) == "since_id";
-      std::erase_if(all, [&](const item* t) {
-        auto tid = std::stoull(t->id);
-        return since ? tid <= *id : tid >= *id;
-      });
+      (std::string_view(bound) == "since_id" ? since : until) = id;
     }
   }
-  std::size_t begin = 0;
+  std::optional<std::uint64_t> before_seq;
   for (const char* name : token_names) {
     auto v = c.param(name);
     if (!v)
       continue;
-    auto seq = read_token(*v);
-    if (!seq)
+    before_seq = read_token(*v);
+    if (!before_seq)
       return invalid_request(name, *v,
                              "The `" + std::string(name)
                                + "` query parameter value [" + *v
                                + "] is not valid");
-    while (begin < all.size() && all[begin]->seq >= *seq)
-      ++begin;
     break;
   }
-  auto end = std::min(all.size(), begin + static_cast<std::size_t>(max));
-  if (end < all.size())
-    next = make_token(all[end - 1]->seq);
-  page = w.page_with_faults("x", all, begin, end);
+  const auto& all = w.items_in_order("x");
+  // Oldest first, seq ascending: the token's place is found, not walked to.
+  auto end = all.end();
+  if (before_seq)
+    end = std::lower_bound(all.begin(), all.end(), *before_seq,
+                           [](const item* t, std::uint64_t seq) {
+                             return t->seq < seq;
+                           });
+  std::vector<const item*> found;
+  // The previous page's last item (the token's), for the faults that serve
+  // it again (world::page_with_faults).
+  std::size_t begin = 0;
+  if (before_seq && end != all.end() && (*end)->seq == *before_seq) {
+    found.push_back(*end);
+    begin = 1;
+  }
+  auto want = begin + static_cast<std::size_t>(max) + 1;
+  for (auto it = end; it != all.begin() && found.size() < want;) {
+    const item& t = **--it;
+    auto tid = numeric(t.id).value_or(0);
+    if (since && tid <= *since)
+      break;
+    if ((until && tid >= *until) || !wanted(t))
+      continue;
+    found.push_back(&t);
+  }
+  auto last = std::min(found.size(), begin + static_cast<std::size_t>(max));
+  if (last < found.size())
+    next = make_token(found[last - 1]->seq);
+  page = w.page_with_faults("x", found, begin, last);
   return std::nullopt;
-}
-
-std::vector<const item*> newest_first(std::vector<const item*> v) {
-  std::reverse(v.begin(), v.end());
-  return v;
 }
 
 bool contains_ci(std::string_view hay, std::string_view needle) {
@@ -205,22 +226,17 @@ http::response x_network::timeline(const call& c, world& w, const caller&,
     return invalid_request("id", user_id,
                            "The `id` query parameter value [" + user_id
                              + "] does not match any user");
-  std::vector<const item*> all;
   std::string at = "@" + u->handle;
-  for (const item* t : w.items("x")) {
-    if (t->kind == item_kind::dm)
-      continue;
-    bool hit = mentions ? (t->author_id != user_id
-                           && (t->to_account == user_id
-                               || contains_ci(t->text, at)))
-                        : t->author_id == user_id;
-    if (hit)
-      all.push_back(t);
-  }
+  auto wanted = [&](const item& t) {
+    if (t.kind == item_kind::dm)
+      return false;
+    return mentions ? (t.author_id != user_id
+                       && (t.to_account == user_id || contains_ci(t.text, at)))
+                    : t.author_id == user_id;
+  };
   std::vector<const item*> page;
   std::string next;
-  if (auto err = paginate(c, w, newest_first(std::move(all)), timeline_bounds,
-                          page, next))
+  if (auto err = paginate(c, w, wanted, timeline_bounds, page, next))
     return *err;
   return json_response(200, render_tweet_page(w, page, fields_of(c), next));
 }
@@ -239,22 +255,19 @@ http::response x_network::search_recent(const call& c, world& w,
     return invalid_request("query", *q, "There were errors processing your "
                                         "request: no terms");
   auto floor = w.now() - recent_search_s;
-  std::vector<const item*> all;
-  for (const item* t : w.items("x")) {
-    if (t->kind == item_kind::dm || t->created_at < floor)
-      continue;
-    bool hit = std::any_of(clauses.begin(), clauses.end(), [&](auto& cl) {
+  auto wanted = [&](const item& t) {
+    if (t.kind == item_kind::dm || t.created_at < floor)
+      return false;
+    return std::any_of(clauses.begin(), clauses.end(), [&](auto& cl) {
       return std::all_of(cl.begin(), cl.end(), [&](const std::string& term) {
-        return term_matches(w, *t, term);
+        return term_matches(w, t, term);
       });
     });
-    if (hit)
-      all.push_back(t);
-  }
+  };
   std::vector<const item*> page;
   std::string next;
-  if (auto err = paginate(c, w, newest_first(std::move(all)), search_bounds,
-                          page, next, {"next_token", "pagination_token"}))
+  if (auto err = paginate(c, w, wanted, search_bounds, page, next,
+                          {"next_token", "pagination_token"}))
     return *err;
   return json_response(200, render_tweet_page(w, page, fields_of(c), next));
 }
@@ -276,15 +289,13 @@ http::response x_network::tweet_lookup(const call& c, world& w, const caller&,
 
 http::response x_network::dm_events(const call& c, world& w,
                                     const caller& who) {
-  std::vector<const item*> all;
-  for (const item* t : w.items("x"))
-    if (t->kind == item_kind::dm
-        && (t->author_id == who.me->id || t->to_account == who.me->id))
-      all.push_back(t);
+  auto wanted = [&](const item& t) {
+    return t.kind == item_kind::dm
+           && (t.author_id == who.me->id || t.to_account == who.me->id);
+  };
   std::vector<const item*> page;
   std::string next;
-  if (auto err = paginate(c, w, newest_first(std::move(all)), dm_bounds, page,
-                          next))
+  if (auto err = paginate(c, w, wanted, dm_bounds, page, next))
     return *err;
   auto fields = c.param("dm_event.fields").value_or("");
   field_set f{fields, c.param("user.fields").value_or(""),
