@@ -325,22 +325,6 @@ TEST_CASE("a standard user's token changes nothing, a revoked token is "
 
 namespace {
 
-// A personal API token of `client`'s user in a 0600 file.
-std::string token_file(api_client& client, temp_dir& dir,
-                       const std::string& name) {
-  auto made = client.post("/api/v1/tokens", {{"name", name}});
-  REQUIRE(made.status == 201);
-  auto path = dir.file(name + ".token");
-  {
-    std::ofstream out(path);
-    out << made.body.at("token").get<std::string>() << "\n";
-  }
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read
-                                       | std::filesystem::perms::owner_write,
-                               std::filesystem::perm_options::replace);
-  return path;
-}
-
 run_result console(const std::string& token, std::vector<std::string> words) {
   std::vector<std::string> argv{SOCIALCRM_BINARY, "console", "--connect",
                                 env().server().base(), "--token-file", token};

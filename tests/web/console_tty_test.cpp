@@ -64,22 +64,6 @@ const std::string& source_id() {
   return source;
 }
 
-// A personal API token of `client`'s user in a 0600 file.
-std::string token_file(api_client& client, temp_dir& dir,
-                       const std::string& name) {
-  auto made = client.post("/api/v1/tokens", {{"name", name}});
-  REQUIRE(made.status == 201);
-  auto path = dir.file(name + ".token");
-  {
-    std::ofstream out(path);
-    out << made.body.at("token").get<std::string>() << "\n";
-  }
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read
-                                       | std::filesystem::perms::owner_write,
-                               std::filesystem::perm_options::replace);
-  return path;
-}
-
 // A token of a Standard user, who may not see the actors.
 std::string standard_token(temp_dir& dir) {
   static api_client standard =

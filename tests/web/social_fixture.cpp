@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace socialcrm::test {
@@ -140,6 +142,21 @@ bool social_env::eventually(const std::function<bool()>& done,
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return done();
+}
+
+std::string token_file(api_client& client, temp_dir& dir,
+                       const std::string& name) {
+  auto made = client.post("/api/v1/tokens", {{"name", name}});
+  REQUIRE(made.status == 201);
+  auto path = dir.file(name + ".token");
+  {
+    std::ofstream out(path);
+    out << made.body.at("token").get<std::string>() << "\n";
+  }
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read
+                                       | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);
+  return path;
 }
 
 } // namespace socialcrm::test

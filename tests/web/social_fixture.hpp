@@ -4,6 +4,7 @@
 // emulator's control API and the server's REST API at hand: what every
 // social-tab test (accounts, feeds, actions, live) starts from.
 
+#include "tests/support/temp_dir.hpp"
 #include "tests/web/server_fixture.hpp"
 
 #include <chrono>
@@ -73,5 +74,10 @@ private:
   api_client admin_{""};
   http::client http_;
 };
+
+/// A personal API token of `client`'s user in a 0600 file under `dir`,
+/// for `socialcrm console --token-file`.
+std::string token_file(api_client& client, temp_dir& dir,
+                       const std::string& name);
 
 } // namespace socialcrm::test
