@@ -7,10 +7,10 @@
 
 #include "http/url.hpp"
 #include "http/ws_client.hpp"
+#include "protocol/types.hpp"
 
 #include <csignal>
 #include <cstdio>
-#include <ctime>
 
 #include <algorithm>
 #include <atomic>
@@ -49,18 +49,6 @@ struct interrupt_guard {
   struct sigaction old_term {};
 };
 
-// "2026-12-07T23:41:02.123Z"
-std::string timestamp(std::int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-  return out;
-}
-
 std::string one_line(std::string text) {
   std::replace(text.begin(), text.end(), '\n', ' ');
   std::replace(text.begin(), text.end(), '\r', ' ');
@@ -68,7 +56,7 @@ std::string one_line(std::string text) {
 }
 
 void print_event(const json& e) {
-  auto head = timestamp(e.value("at", 0LL)) + " " + e.value("id", "") + " ";
+  auto head = rfc3339_ms(e.value("at", 0LL)) + " " + e.value("id", "") + " ";
   auto what = e.value("event", "");
   if (what == "state" || what == "registered" || what == "stopped"
       || what == "failed") {

@@ -20,19 +20,6 @@ failure bad(const std::string& what) {
   return make_failure(failure_kind::bad_response, "Bluesky " + what);
 }
 
-// A record's createdAt: RFC 3339 UTC with milliseconds.
-std::string iso_now() {
-  auto ms = now_ms();
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[40];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-  return out;
-}
-
 json strong_ref(const std::string& uri, const std::string& cid) {
   return {{"uri", uri}, {"cid", cid}};
 }
@@ -127,7 +114,7 @@ bluesky_connector::ref_of(const credentials& who, const std::string& uri) {
 outcome<action_result> bluesky_connector::act(const credentials& who,
                                               const action& a) {
   std::string collection;
-  json record = {{"createdAt", iso_now()}};
+  json record = {{"createdAt", rfc3339_ms(now_ms())}};
   switch (a.what) {
     case action::kind::post:
     case action::kind::reply:

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 
 namespace socialcrm {
 
@@ -89,6 +91,17 @@ unix_ms now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch())
     .count();
+}
+
+std::string rfc3339_ms(unix_ms ms) {
+  auto t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[40];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  return out;
 }
 
 } // namespace socialcrm

@@ -74,4 +74,7 @@ using unix_ms = std::int64_t;
 
 unix_ms now_ms();
 
+/// `ms` as RFC 3339 UTC with milliseconds: "2026-12-07T23:41:02.123Z".
+std::string rfc3339_ms(unix_ms ms);
+
 } // namespace socialcrm
